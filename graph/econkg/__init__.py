@@ -1,0 +1,31 @@
+"""econkg: a cited knowledge graph of cross-border economic relations.
+
+Importing the package does no work: heavy libraries load inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rdflib import Dataset, Graph
+
+
+def query(graph: Dataset | Graph | Any, name: str, **params: Any) -> pd.DataFrame:
+    """Run the named query NAME on a graph (or a Store) and return a pandas DataFrame."""
+    from .queries import run_named_dataframe
+
+    return run_named_dataframe(graph, name, **params)
+
+
+def load(seeds: str | None = None) -> Dataset:
+    """Build the graph from seed tables (the packaged ones by default) without SHACL."""
+    from pathlib import Path
+
+    from .pipeline import build
+    from .resources import default_seeds_dir
+
+    return build(Path(seeds) if seeds else default_seeds_dir(), check_shapes=False).dataset

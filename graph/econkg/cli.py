@@ -1,0 +1,99 @@
+"""The `econkg` command.
+
+Commands live in econkg/commands/ and are imported only when invoked (or listed), so
+`econkg --help` answers without loading rdflib, pyshacl, networkx or pyvis.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+import click
+
+COMMANDS = {
+    "build": "econkg.commands.build:build",
+    "validate": "econkg.commands.build:validate",
+    "export": "econkg.commands.export:export",
+    "verify-citations": "econkg.commands.citations:verify_citations",
+    "stats": "econkg.commands.stats:stats",
+    "queries": "econkg.commands.query:queries",
+    "query": "econkg.commands.query:query",
+    "analyze": "econkg.commands.analyze:analyze",
+    "viz": "econkg.commands.viz:viz",
+    "serve": "econkg.commands.serve:serve",
+}
+ALIASES = {"analyse": "analyze", "draw": "viz"}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._spec_exists(name)]
+
+    def _spec_exists(self, name: str) -> bool:
+        module = COMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(module) is not None
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        name = ALIASES.get(name, name)
+        if name not in COMMANDS or not self._spec_exists(name):
+            return None
+        module, attr = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+class Context:
+    """What every command needs: where the seeds are and where builds go."""
+
+    def __init__(self, seeds: Path | None, build_dir: Path):
+        self._seeds = seeds
+        self.build_dir = build_dir
+
+    @property
+    def seeds(self) -> Path:
+        from .resources import default_seeds_dir
+
+        return self._seeds or default_seeds_dir()
+
+    def note(self, message: str) -> None:
+        click.echo(message, err=True)
+
+    def dataset(self):
+        """The built dataset if fresh, else an in-memory build; bad seeds become errors."""
+        from .ontology import OntologyError
+        from .pipeline import load_dataset
+        from .seeds import SeedError
+
+        try:
+            return load_dataset(self.build_dir, self.seeds, note=self.note)
+        except (SeedError, OntologyError) as exc:
+            raise click.ClickException(f"cannot build the graph:\n{exc}") from None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path),
+              help="Seed folder (default: $ECONKG_SEEDS, ./seeds if present, else the "
+                   "tables shipped with econkg).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=lambda: os.environ.get("ECONKG_BUILD_DIR", "build"),
+              show_default="build", help="Where `build` writes the graph and later commands "
+                                         "read it ($ECONKG_BUILD_DIR).")
+@click.version_option(package_name="econkg")
+@click.pass_context
+def main(ctx: click.Context, seeds: Path | None, build_dir: Path) -> None:
+    """econkg — a knowledge graph of cross-border economic relations, every fact cited to
+    the line of the document it came from.
+
+    \b
+    Typical session:
+      econkg build                      # seeds → RDF → SHACL check → build/
+      econkg export --output kg.ttl     # Turtle for Protégé, GraphDB, Jena
+      econkg queries                    # the ready-made questions
+      econkg query trade-over-time      # ask one
+      econkg viz --output network.html  # an interactive map, works offline
+      econkg serve                      # a SPARQL endpoint on 127.0.0.1:7878
+    """
+    ctx.obj = Context(seeds, build_dir)

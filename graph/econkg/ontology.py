@@ -1,0 +1,66 @@
+"""Load the ontology and shapes, turning a Turtle syntax error into a message that names the
+file and line rather than a parser traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import OWL, RDF
+
+from .namespaces import EKG
+from .resources import ontology_dir
+
+ONTOLOGY_FILES = ("econkg.ttl", "alignments.ttl")
+SHAPES_FILE = "shapes.ttl"
+
+# Object properties the build writes itself; seed relations may not use them directly.
+RESERVED = {"measure", "reporter", "partner", "flow", "unit", "approximation",
+            "derivationMethod", "supplier", "recipient", "commodity", "via", "inExchangeFor",
+            "settledIn", "citation", "source", "wikidata", "participant",
+            "location"}
+
+
+class OntologyError(Exception):
+    """A hand-written Turtle file does not parse."""
+
+
+def parse_turtle(path: Path) -> Graph:
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several unrelated types for bad syntax
+        raise OntologyError(f"{path}: not valid Turtle: {_first_line(exc)}") from None
+    return graph
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return " ".join(text.split())[:400] or type(exc).__name__
+
+
+def load_ontology(folder: Path | None = None) -> Graph:
+    folder = folder or ontology_dir()
+    graph = Graph()
+    for name in ONTOLOGY_FILES:
+        graph += parse_turtle(folder / name)
+    return graph
+
+
+def load_shapes(folder: Path | None = None) -> Graph:
+    return parse_turtle((folder or ontology_dir()) / SHAPES_FILE)
+
+
+def relation_predicates(ontology: Graph) -> set[str]:
+    """Local names of the object properties a seed relation may use."""
+    names = set()
+    for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
+        text = str(prop)
+        if text.startswith(str(EKG)):
+            names.add(text[len(str(EKG)):])
+    return names - RESERVED
+
+
+def ontology_terms(ontology: Graph) -> set[str]:
+    """Every ekg: term the ontology defines, for checking ekg:Term references in seeds."""
+    return {str(s)[len(str(EKG)):] for s in ontology.subjects() if str(s).startswith(str(EKG))}
