@@ -55,7 +55,7 @@ class MemoryStore:
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
         from rdflib.plugins.sparql import prepareQuery
-        from rdflib.plugins.sparql.parser import ParseException
+        from pyparsing import ParseException
 
         try:
             prepared = prepareQuery(sparql, initNs=dict(self.dataset.namespaces()))
