@@ -326,8 +326,7 @@ def load_seeds(folder: Path) -> Seeds:
     relations = _load_relations(folder, sources, problems)
     observations = _load_observations(folder, sources, problems)
     seeds = Seeds(folder, sources, entities, flows, relations, observations)
-    if not problems:
-        _cross_check(seeds, problems)
+    _cross_check(seeds, problems)
     if problems:
         raise SeedError(problems)
     return seeds

@@ -1,0 +1,87 @@
+"""Shared fixtures: the real seed graph, built once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED_SOURCES = ROOT.parent / "shared" / "seeds"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--generate-snapshots", action="store_true",
+                     help="rewrite the expected answers of the named queries from the graph")
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def built():
+    """The full build of the real seeds, with SHACL validation (a BuildResult)."""
+    from econkg.pipeline import build
+
+    return build(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def dataset(built):
+    return built.dataset
+
+
+@pytest.fixture(scope="session")
+def store(dataset):
+    from econkg.store import MemoryStore
+
+    return MemoryStore(dataset)
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    """A private copy of the seed folder that a test may break."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip("../shared/seeds is not here (the source documents are not shipped)")
+    return SHARED_SOURCES
+
+
+def observations(store, **match):
+    """Observations as dicts filtered by field values, for spot checks."""
+    from econkg.queries import result_records
+
+    res = store.query(OBS_QUERY)
+    rows = result_records(res)
+    return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+
+
+OBS_QUERY = """
+PREFIX ekg: <https://w3id.org/econkg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?obs ?measure ?reporter ?partner ?flow ?commodity ?period ?value ?upper ?unit
+       ?approximate ?source ?line ?quote
+WHERE {
+  ?obs a ekg:Observation ; ekg:measure ?m ; ekg:reporter ?r ; ekg:value ?value ;
+       ekg:unit ?u ; ekg:isApproximate ?approximate ; ekg:citation ?c .
+  ?c ekg:source/dcterms:identifier ?source ; ekg:line ?line ; ekg:quote ?quote .
+  BIND(STRAFTER(STR(?m), "#") AS ?measure)
+  BIND(STRAFTER(STR(?u), "#") AS ?unit)
+  BIND(STRAFTER(STR(?r), "/id/") AS ?reporter)
+  OPTIONAL { ?obs ekg:partner ?p BIND(STRAFTER(STR(?p), "/id/") AS ?partner) }
+  OPTIONAL { ?obs ekg:flow ?f BIND(STRAFTER(STR(?f), "#") AS ?flow) }
+  OPTIONAL { ?obs ekg:commodity ?k BIND(STRAFTER(STR(?k), "/id/") AS ?commodity) }
+  OPTIONAL { ?obs ekg:period ?period }
+  OPTIONAL { ?obs ekg:upperBound ?upper }
+}
+"""
