@@ -121,8 +121,9 @@ def parse_decimal(text: str) -> Decimal:
 
 
 def decimal_literal(value: Decimal) -> str:
-    """A canonical xsd:decimal lexical form: no exponent, no trailing zeros."""
+    """The canonical xsd:decimal form (no exponent, one digit after the point at least:
+    2730000000.0), which is also what Turtle's short decimal syntax reads back."""
     text = format(value.normalize(), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text or "0"
+    return (text or "0") + ".0" if "." not in (text or "0") else text

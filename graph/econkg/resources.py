@@ -21,7 +21,9 @@ def _find(name: str) -> Path:
 
 
 def ontology_dir() -> Path:
-    return _find("ontology")
+    """$ECONKG_ONTOLOGY (for trying an edited ontology without reinstalling), else shipped."""
+    env = os.environ.get("ECONKG_ONTOLOGY")
+    return Path(env) if env else _find("ontology")
 
 
 def queries_dir() -> Path:

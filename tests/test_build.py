@@ -1,0 +1,262 @@
+"""The build end to end: ontology, shapes, seeds → RDF, exports, determinism, bad input."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from econkg.cli import main
+from econkg.namespaces import EKG
+from econkg.ontology import load_ontology, load_shapes
+from econkg.resources import ontology_dir
+from econkg.validate import union_graph, validate
+
+SHAPE_CASES = sorted((Path(__file__).parent / "shapes").glob("*.ttl"))
+
+
+# --- ontology and shapes -----------------------------------------------------------------
+
+
+def test_ontology_and_shapes_parse():
+    assert len(load_ontology()) > 500
+    assert len(load_shapes()) > 50
+
+
+def test_every_ontology_term_has_english_and_chinese_labels_and_a_comment():
+    onto = Graph().parse(ontology_dir() / "econkg.ttl")
+    terms = {s for s in onto.subjects(RDFS.isDefinedBy, None)}
+    assert len(terms) > 100
+    missing = []
+    for term in terms:
+        langs = {lbl.language for lbl in onto.objects(term, RDFS.label)}
+        if not {"en", "zh"} <= langs:
+            missing.append(f"{term} labels {langs}")
+        if onto.value(term, RDFS.comment) is None:
+            missing.append(f"{term} has no comment")
+    assert missing == []
+
+
+def test_ontology_declares_the_classes_the_design_asks_for():
+    onto = load_ontology()
+    for name in ("Country", "Bloc", "Province", "City", "Port", "BorderCrossing", "Corridor",
+                 "Road", "Railway", "Bridge", "RiverCrossing", "SeaRoute", "Pipeline",
+                 "Commodity", "HSChapter", "HSHeading", "HSSubheading", "Agreement",
+                 "SanctionsRegime", "Organisation", "Platform", "Event", "SourceDocument",
+                 "Citation", "TradeFlow", "Observation"):
+        assert (EKG[name], RDF.type, OWL.Class) in onto, name
+
+
+@pytest.mark.parametrize("case", SHAPE_CASES, ids=lambda p: p.stem)
+def test_shape_cases(case: Path):
+    """Each file says what it expects on its first line; the shapes must say exactly that."""
+    expect = case.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
+    data = Graph().parse(case) + load_ontology()
+    violations = validate(data, load_shapes())
+    if expect == "conforms":
+        assert violations == []
+    else:
+        messages = [v.message for v in violations]
+        assert any(m.startswith(expect) for m in messages), messages
+
+
+def test_the_seed_graph_conforms(built):
+    assert built.violations == []
+
+
+# --- the statement model ---------------------------------------------------------------
+
+
+def test_one_named_graph_per_source_document(dataset):
+    names = {str(g.identifier).rsplit("/", 1)[1] for g in dataset.graphs() if len(g)}
+    for doc in ("000_9e5f7cb7cd004f31", "002_a68b94a328799fa6"):
+        assert doc in names
+
+
+def test_direct_triple_has_a_statement_node_with_citation(store):
+    res = store.query("""
+        PREFIX ekg: <https://w3id.org/econkg/ontology#>
+        PREFIX kg: <https://w3id.org/econkg/id/>
+        PREFIX p: <https://w3id.org/econkg/prop/>
+        PREFIX ps: <https://w3id.org/econkg/prop/statement/>
+        SELECT ?line ?quote WHERE {
+          kg:sinuiju ekg:adjoins kg:dandong .
+          kg:sinuiju p:adjoins ?st . ?st ps:adjoins kg:dandong ; ekg:citation ?c .
+          ?c ekg:line ?line ; ekg:quote ?quote .
+        }""")
+    assert [(int(r[0]), str(r[1])) for r in res.rows] == [(31, "毗邻中国丹东")]
+
+
+def test_iso_codes_and_names_come_from_pycountry(dataset):
+    g = union_graph(dataset)
+    from econkg.namespaces import KG
+
+    assert str(g.value(KG["north-korea"], EKG.isoCode)) == "KP"
+    assert str(g.value(KG["north-korea"], EKG.isoAlpha3)) == "PRK"
+    alt = {str(x) for x in g.objects(KG["north-korea"], SKOS.altLabel)}
+    assert "Democratic People's Republic of Korea" in alt
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def _export(tmp_path: Path, fmt: str, name: str) -> Path:
+    out = tmp_path / name
+    result = CliRunner().invoke(main, ["--build-dir", str(tmp_path / "b"), "export",
+                                       "--format", fmt, "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_turtle_export_parses_back_isomorphic(tmp_path, dataset):
+    out = _export(tmp_path, "turtle", "kg.ttl")
+    back = Graph().parse(out, format="turtle")
+    assert isomorphic(back, union_graph(dataset))
+
+
+def test_trig_export_keeps_named_graphs(tmp_path, dataset):
+    out = _export(tmp_path, "trig", "kg.trig")
+    back = Dataset()
+    back.parse(out, format="trig")
+    for g in dataset.graphs():
+        if len(g):
+            assert isomorphic(back.graph(g.identifier), g), g.identifier
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nt", "nquads", "jsonld"])
+def test_two_builds_give_byte_identical_output(tmp_path, fmt):
+    a = _export(tmp_path, fmt, "a.out").read_bytes()
+    b = _export(tmp_path, fmt, "b.out").read_bytes()
+    assert a == b and len(a) > 10_000
+
+
+def test_build_writes_a_dataset_later_commands_reuse(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(main, ["--build-dir", str(tmp_path), "build"])
+    assert res.exit_code == 0, res.output
+    assert "SHACL: conforms" in res.output
+    assert (tmp_path / "econkg.trig").is_file() and (tmp_path / "manifest.json").is_file()
+    res = runner.invoke(main, ["--build-dir", str(tmp_path), "stats", "--json"])
+    assert res.exit_code == 0
+    assert "out of date" not in res.output
+    assert '"000_9e5f7cb7cd004f31.txt"' in res.output
+
+
+# --- citations ---------------------------------------------------------------------------
+
+
+def test_verify_citations_against_the_sources(sources_dir):
+    res = CliRunner().invoke(main, ["verify-citations", "--sources", str(sources_dir)])
+    assert res.exit_code == 0, res.output
+    assert re.search(r"all \d+ citations match", res.output)
+
+
+def test_verify_citations_catches_a_wrong_line(seed_copy, sources_dir):
+    path = seed_copy / "observations" / "000.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("000_9e5f7cb7cd004f31.txt,5,27.3亿美元",
+                                 "000_9e5f7cb7cd004f31.txt,7,27.3亿美元"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["--seeds", str(seed_copy), "verify-citations",
+                                    "--sources", str(sources_dir)])
+    assert res.exit_code == 1
+    assert "'27.3亿美元' is not printed on 000_9e5f7cb7cd004f31.txt line 7" in res.output
+    assert "(it is on line 5)" in res.output
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+ROW = "000_9e5f7cb7cd004f31.txt,5,27.3亿美元"
+GOOD = "cn-kp-trade-2025,TradeValue,china,north-korea,total,,,2025,,2730000000,,USD,"
+
+
+@pytest.mark.parametrize("old,new,where,message", [
+    (GOOD + ",China–North Korea trade in 2025 (Chinese customs).," + ROW,
+     GOOD + ",x,,,", "observations/000.csv:2: field 'source'", "every fact needs its citation"),
+    ("cn-kp-trade-2025,TradeValue,china,north-korea", "cn-kp-trade-2025,TradeValue,china,nort-korea",
+     "observations/000.csv:2: field 'partner'", "unknown entity id 'nort-korea' (did you mean"),
+    ("2025,,2730000000,,USD", "2025,,27.3e8x,,USD", "observations/000.csv:2: field 'value'",
+     "is not a number"),
+    ("north-korea,total,,,2025,,2730000000", "north-korea,total,,,2025-13,,2730000000",
+     "observations/000.csv:2: field 'period'", "month 13 does not exist"),
+    (ROW, "000_9e5f7cb7cd004f31.txt,500,27.3亿美元", "observations/000.csv:2: field 'line'",
+     "beyond the end of 000_9e5f7cb7cd004f31.txt (85 lines)"),
+    ("2025,,2730000000,,USD", "2025,,2370000000,,USD", "observations/000.csv:2: field 'value'",
+     "2370000000 does not match the quoted figure '27.3亿美元'"),
+])
+def test_bad_seed_rows_fail_with_file_row_field_and_write_nothing(
+        seed_copy, tmp_path, old, new, where, message):
+    path = seed_copy / "observations" / "000.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["--seeds", str(seed_copy), "--build-dir", str(out), "build"])
+    assert res.exit_code == 1
+    assert where in res.output and message in res.output, res.output
+    assert "nothing was written" in res.output
+    assert not out.exists()
+
+
+def test_a_failed_build_keeps_the_previous_build(seed_copy, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    assert runner.invoke(main, ["--seeds", str(seed_copy), "--build-dir", str(out),
+                                "build"]).exit_code == 0
+    before = (out / "econkg.trig").read_bytes()
+    path = seed_copy / "observations" / "000.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",2730000000,", ",oops,"),
+                    encoding="utf-8")
+    assert runner.invoke(main, ["--seeds", str(seed_copy), "--build-dir", str(out),
+                                "build"]).exit_code == 1
+    assert (out / "econkg.trig").read_bytes() == before
+
+
+def test_unknown_predicate_names_close_matches(seed_copy, tmp_path):
+    path = seed_copy / "relations" / "000.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("sinuiju,adjoins,dandong",
+                                                             "sinuiju,adjoin,dandong"),
+                    encoding="utf-8")
+    res = CliRunner().invoke(main, ["--seeds", str(seed_copy), "--build-dir",
+                                    str(tmp_path / "o"), "build"])
+    assert res.exit_code == 1
+    assert "field 'predicate': 'adjoin' is not a relation of the ontology" in res.output
+    assert "did you mean adjoins" in res.output
+
+
+def test_malformed_ontology_gives_a_clear_error(tmp_path, monkeypatch):
+    onto = tmp_path / "ontology"
+    onto.mkdir()
+    for f in ontology_dir().glob("*.ttl"):
+        (onto / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (onto / "econkg.ttl").write_text("@prefix ekg: <x#> .\nekg:A a ekg:B .\nekg:C ekg:d \"unterminated .\n",
+                                     encoding="utf-8")
+    monkeypatch.setenv("ECONKG_ONTOLOGY", str(onto))
+    res = CliRunner().invoke(main, ["--build-dir", str(tmp_path / "o"), "build"])
+    assert res.exit_code == 1
+    assert "econkg.ttl: not valid Turtle" in res.output
+    assert "Traceback" not in res.output
+
+
+# --- start-up ----------------------------------------------------------------------------
+
+
+def test_cli_import_loads_no_heavy_library():
+    code = ("import sys, econkg.cli; heavy = [m for m in ('rdflib', 'pyshacl', 'networkx', "
+            "'pyvis', 'pandas', 'pyoxigraph') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_help_lists_every_command():
+    res = CliRunner().invoke(main, ["--help"])
+    assert res.exit_code == 0
+    for cmd in ("build", "validate", "export", "verify-citations", "stats", "queries", "query"):
+        assert cmd in res.output
