@@ -22,6 +22,7 @@ APPROX_MARKERS: list[tuple[str, str]] = [
     ("左右", "about"), ("上下", "about"), ("大约", "about"), ("约", "about"),
     ("将近", "nearly"), ("接近", "nearly"), ("近", "nearly"),
     ("不足", "less-than"), ("不到", "less-than"), ("以下", "less-than"),
+    ("至少", "more-than"), ("两位数", "more-than"),
     ("超过", "more-than"), ("以上", "more-than"), ("突破", "more-than"), ("逾", "more-than"),
     ("超", "more-than"), ("余", "more-than"), ("多", "more-than"),
 ]
@@ -31,6 +32,7 @@ _ARABIC = r"\d{1,3}(?:[ ,\u00a0\u2009]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CHINESE = "[零〇一二两三四五六七八九十百千]+"
 _NUMBER = re.compile(rf"(?P<num>{_ARABIC}|{_CHINESE})\s*(?P<scale>万亿|亿|万)?")
 _BARE_SCALE = re.compile(r"(?<![\d零〇一二两三四五六七八九十百千万.])(?P<scale>万亿|亿|万)")
+_HALF = re.compile(rf"(?P<num>{_ARABIC}|{_CHINESE})个?[年月天倍]半")
 _FRACTION = re.compile(rf"(?P<den>{_ARABIC}|{_CHINESE})分之(?P<num>{_ARABIC}|{_CHINESE})")
 
 
@@ -84,6 +86,12 @@ def read_quote(quote: str) -> Reading:
         percent_like.append(to_decimal(m["num"]) / to_decimal(m["den"]) * 100)
     if "一半" in quote or "半数" in quote:
         percent_like.append(Decimal(50))
+    if "两位数" in quote:  # "double-digit growth": at least 10
+        numbers.append(Decimal(10))
+    if any(word in quote for word in ("首位", "最大", "最高", "第一大")):
+        numbers.append(Decimal(1))  # a rank printed in words: first
+    for m in _HALF.finditer(quote):  # 一年半, 两个半月: n and a half
+        numbers.append(to_decimal(m["num"]) + Decimal("0.5"))
     for m in _NUMBER.finditer(quote):
         try:
             n = to_decimal(m["num"])

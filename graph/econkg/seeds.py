@@ -60,16 +60,17 @@ MEASURES = {
     "TradeBalance": "balance", "GrowthRate": None, "Share": None, "Contribution": None,
     "ShareChange": None, "Multiple": None, "Quantity": None, "Count": None, "Rank": None,
     "InvestmentFlow": None, "InvestmentStock": None, "Capacity": None, "Target": None,
-    "OtherMeasure": None,
+    "PriceChange": None, "CountChange": None, "OtherMeasure": None,
 }
 FLOWS = {"export": "Export", "import": "Import", "total": "TotalTrade", "balance": "Balance"}
 UNITS = {"USD", "CNY", "RUB", "Tonne", "Percent", "PercentagePoint", "Times", "Number",
-         "Position", "Year", "Kilometre", "KilometrePerHour"}
+         "Position", "Year", "Month", "Week", "Day", "Kilometre", "KilometrePerHour",
+         "DegreeCelsius"}
 # The units each measure may take; a mismatch is almost always a slip in the seed.
 MEASURE_UNITS = {
     "TradeValue": {"USD", "CNY", "RUB"}, "ExportValue": {"USD", "CNY", "RUB"},
     "ImportValue": {"USD", "CNY", "RUB"}, "TradeBalance": {"USD", "CNY", "RUB"},
-    "GrowthRate": {"Percent"}, "Share": {"Percent"}, "Contribution": {"PercentagePoint"},
+    "GrowthRate": {"Percent"}, "Share": {"Percent"}, "PriceChange": {"Percent"}, "Contribution": {"PercentagePoint"},
     "ShareChange": {"PercentagePoint"}, "Multiple": {"Times"}, "Rank": {"Position"},
     "InvestmentFlow": {"USD", "CNY"}, "InvestmentStock": {"USD", "CNY", "Percent"},
 }
@@ -469,7 +470,10 @@ def _load_relations(folder: Path, sources: dict[str, Source],
                            row["commodity"], _split(row["via"]), row["note_en"], [citation],
                            where)
             if rel.key in merged:  # the same statement, another reference
-                merged[rel.key].citations.append(citation)
+                first = merged[rel.key]
+                first.citations.append(citation)
+                if rel.note_en and rel.note_en not in first.note_en:
+                    first.note_en = f"{first.note_en} {rel.note_en}".strip()
             else:
                 merged[rel.key] = rel
     return list(merged.values())
