@@ -12,6 +12,30 @@ SEEDS = ROOT / "seeds"
 SHARED_SOURCES = ROOT.parent / "shared" / "seeds"
 
 
+_SAVED_ENV: dict[str, str | None] = {}
+
+
+def pytest_configure(config):
+    """Test the checkout's ontology and queries even when econkg is installed as a wheel
+    (whose copies may be older than the working tree); restored when the session ends."""
+    import os
+
+    for key, path in (("ECONKG_ONTOLOGY", ROOT / "ontology"), ("ECONKG_QUERIES", ROOT / "queries"),
+                      ("ECONKG_SEEDS", SEEDS)):
+        _SAVED_ENV[key] = os.environ.get(key)
+        os.environ[key] = str(path)
+
+
+def pytest_unconfigure(config):
+    import os
+
+    for key, value in _SAVED_ENV.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 def pytest_addoption(parser):
     parser.addoption("--generate-snapshots", action="store_true",
                      help="rewrite the expected answers of the named queries from the graph")

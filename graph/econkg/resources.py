@@ -27,7 +27,9 @@ def ontology_dir() -> Path:
 
 
 def queries_dir() -> Path:
-    return _find("queries")
+    """$ECONKG_QUERIES (a folder of your own .rq files), else the shipped questions."""
+    env = os.environ.get("ECONKG_QUERIES")
+    return Path(env) if env else _find("queries")
 
 
 def default_seeds_dir() -> Path:
