@@ -9,6 +9,7 @@ cannot change the query.
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -39,8 +40,9 @@ class QueryError(ValueError):
 
 
 def values_clause(bindings: dict[str, Node]) -> str:
-    """A VALUES block for stores without native pre-binding; terms are serialised by rdflib,
-    which escapes quotes and braces inside literals."""
+    """A VALUES block; terms are serialised by rdflib, which escapes quotes and braces
+    inside literals. Stores without native pre-binding use `substitute_bindings` instead:
+    a trailing VALUES block leaves the variable unbound inside the WHERE clause."""
     names = sorted(bindings)
     terms = " ".join(bindings[n].n3() for n in names)
     return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
@@ -54,8 +56,8 @@ class MemoryStore:
         self.dataset = dataset
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
-        from rdflib.plugins.sparql import prepareQuery
         from pyparsing import ParseException
+        from rdflib.plugins.sparql import prepareQuery
 
         try:
             prepared = prepareQuery(sparql, initNs=dict(self.dataset.namespaces()))
@@ -80,7 +82,13 @@ class MemoryStore:
 
 
 class OxigraphStore:
-    """An on-disk (or in-memory) Oxigraph store, for data that outgrows rdflib."""
+    """An on-disk (or in-memory) Oxigraph store, for data that outgrows rdflib.
+
+    Oxigraph never reads a file or fetches a URL for `FROM`/`FROM NAMED` (they name graphs
+    already in the store), but it does send `SERVICE` clauses over HTTP, so this store
+    refuses them (see `inspect_query`). The default graph is the union of the named graphs
+    unless the query has its own `FROM`/`FROM NAMED`.
+    """
 
     def __init__(self, path: Path | None = None):
         import pyoxigraph
@@ -88,26 +96,37 @@ class OxigraphStore:
         self._ox = pyoxigraph
         self.store = pyoxigraph.Store(str(path)) if path else pyoxigraph.Store()
 
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> OxigraphStore:
+        store = cls()
+        store.load(dataset)
+        return store
+
     def load(self, dataset: Dataset) -> None:
         data = dataset.serialize(format="nquads")
         self.store.load(data.encode("utf-8") if isinstance(data, str) else data,
                         format=self._ox.RdfFormat.N_QUADS)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
-        text = sparql + (values_clause(bindings) if bindings else "")
+        text = substitute_bindings(sparql, bindings or {})
+        shape = inspect_query(text)
+        shape.refuse_unsafe()
+        ox = self._ox
         try:
-            res = self.store.query(text, use_default_graph_as_union=True)
+            res = self.store.query(text, use_default_graph_as_union=not shape.dataset_clause)
+            if isinstance(res, ox.QueryBoolean):
+                return Result("ASK", boolean=bool(res))
+            if isinstance(res, ox.QuerySolutions):
+                names = [v.value for v in res.variables]
+                rows = [tuple(_from_ox(t) for t in sol) for sol in res]
+                return Result("SELECT", names, rows)
+            g = Graph()
+            for t in res:
+                g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
         except SyntaxError as exc:
-            raise QueryError(str(exc)) from None
-        if isinstance(res, bool):
-            return Result("ASK", boolean=res)
-        if isinstance(res, self._ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows = [tuple(_from_ox(sol[n]) for n in names) for sol in res]
-            return Result("SELECT", names, rows)
-        g = Graph()
-        for t in res:
-            g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"SPARQL error: {exc}") from None
         return Result("CONSTRUCT", graph=g)
 
 
@@ -133,7 +152,7 @@ class RemoteStore:
         self.timeout = timeout
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
-        text = sparql + (values_clause(bindings) if bindings else "")
+        text = substitute_bindings(sparql, bindings or {})
         body = urllib.parse.urlencode({"query": text}).encode()
         req = urllib.request.Request(self.endpoint, data=body, headers={
             "Content-Type": "application/x-www-form-urlencoded",
@@ -174,3 +193,145 @@ def _json_term(t: dict | None) -> Node | None:
     if "xml:lang" in t:
         return Literal(t["value"], lang=t["xml:lang"])
     return Literal(t["value"], datatype=URIRef(t["datatype"]) if "datatype" in t else None)
+
+
+# A SPARQL lexer just good enough to see the keywords of a query outside strings, IRIs,
+# comments, variables and prefixed names. It decides nothing about validity (the engine
+# does); it finds the query form, SERVICE and FROM, so that a query whose text merely
+# *mentions* "service" in a literal or IRI is not refused. Escapes are lexed as the grammar
+# has them (UCHAR in IRIs, ECHAR in strings, PN_LOCAL_ESC in prefixed names), so that an
+# escaped quote cannot open a "string" here that hides a keyword the engine sees.
+_TOKENS = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}
+              |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<var>[?$]\w+)
+  | (?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w.:%-]|\\\S)*)
+  | (?P<word>[^\W\d]\w*)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
+                 "WITH"}
+
+
+@dataclass
+class QueryShape:
+    """What `inspect_query` saw: the form (SELECT, ASK, CONSTRUCT, DESCRIBE, UPDATE or None
+    when it cannot tell), whether SERVICE appears, whether FROM/FROM NAMED appears."""
+
+    form: str | None
+    service: bool
+    dataset_clause: bool
+
+    def refuse_unsafe(self) -> None:
+        if self.form == "UPDATE":
+            raise QueryError("SPARQL Update is not supported: this graph is read-only")
+        if self.service:
+            raise QueryError("SERVICE (federated query) is disabled: econkg never contacts "
+                             "other endpoints on a query's behalf")
+
+
+def inspect_query(sparql: str) -> QueryShape:
+    """Read the shape of a query without parsing it. SPARQL lets \\u escapes stand anywhere
+    (section 19.2), so the text is read twice, as written and unescaped, and SERVICE in
+    either reading counts."""
+    shape = _lex(sparql)
+    unescaped = _UCHAR.sub(_unescape, sparql)
+    if unescaped != sparql:
+        other = _lex(unescaped)
+        shape.service |= other.service
+        shape.dataset_clause |= other.dataset_clause
+        if other.form == "UPDATE":
+            shape.form = "UPDATE"
+    return shape
+
+
+def _unescape(m: re.Match) -> str:
+    code = int(m.group(1) or m.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else m.group()
+
+
+def _lex(sparql: str) -> QueryShape:
+    form: str | None = None
+    service = dataset_clause = False
+    previous, previous_end = "", -1
+    for m in _TOKENS.finditer(sparql):
+        kind = m.lastgroup
+        if kind == "word" and not (previous == "@" and previous_end == m.start()):
+            word = m.group().upper()  # (a word right after "@" is a language tag)
+            if form is None and word not in ("BASE", "PREFIX"):
+                form = word if word in _QUERY_FORMS else \
+                    "UPDATE" if word in _UPDATE_WORDS else ""
+            service |= word == "SERVICE"
+            dataset_clause |= word == "FROM"
+        if kind != "ws" and kind != "comment":
+            previous, previous_end = m.group(), m.end()
+    return QueryShape(form or None, service, dataset_clause)
+
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_CLAUSE_ENDS = {"WHERE", "FROM", "HAVING", "ORDER", "GROUP", "LIMIT", "OFFSET", "VALUES"}
+
+
+def term_text(term: Node) -> str:
+    """An RDF term as SPARQL text, refusing anything that could change the query around
+    it: IRIs with characters IRIs may not hold, and blank nodes (a blank node in a query
+    is a variable, not a constant)."""
+    if isinstance(term, URIRef):
+        if _IRI_FORBIDDEN.search(term):
+            raise QueryError(f"{str(term)!r} is not a valid IRI")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()  # rdflib escapes quotes, backslashes and line breaks
+    raise QueryError(f"cannot bind a {type(term).__name__} as a query parameter")
+
+
+def substitute_bindings(sparql: str, bindings: dict[str, Node]) -> str:
+    """Pre-bind variables the way rdflib's initBindings does, for stores that only take
+    query text (Oxigraph, remote endpoints): each `?name`/`$name` token becomes the term.
+
+    A trailing VALUES block would be simpler but means something else: FILTERs inside the
+    WHERE clause, and every nested group, still see the variable unbound (queries/_LOOKUP
+    and trade-routes.rq return nothing that way). The lexer finds variable tokens only
+    outside strings, IRIs and comments, and the terms are written by `term_text`, so a
+    value cannot change the query's structure. In a SELECT list the variable becomes
+    `(TERM AS ?name)`, and in GROUP BY / ORDER BY `(TERM)`, so that the column is kept
+    and the text still parses.
+    """
+    if not bindings:
+        return sparql
+    terms = {name: term_text(term) for name, term in bindings.items()}
+    out: list[str] = []
+    depth = 0  # parentheses
+    clause: tuple[str, int] | None = None  # ("select" | "modifier", paren depth)
+    last_word = ""
+    for m in _TOKENS.finditer(sparql):
+        kind, text = m.lastgroup, m.group()
+        if kind == "other":
+            if text == "(":
+                depth += 1
+            elif text == ")":
+                depth -= 1
+            elif text in "{}" and clause is not None:
+                clause = None
+        elif kind == "word":
+            word = text.upper()
+            if word == "SELECT":
+                clause = ("select", depth)
+            elif word == "BY" and last_word in ("ORDER", "GROUP"):
+                clause = ("modifier", depth)
+            elif word in _CLAUSE_ENDS and clause is not None and clause[1] == depth:
+                clause = None
+            last_word = word
+        elif kind == "var" and text[1:] in terms:
+            term = terms[text[1:]]
+            if clause is not None and clause[1] == depth:
+                text = f"({term} AS {text})" if clause[0] == "select" else f"({term})"
+            else:
+                text = term
+        out.append(text)
+    return "".join(out)
