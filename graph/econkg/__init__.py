@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
 
-def query(graph: Dataset | Graph | Any, name: str, **params: Any) -> pd.DataFrame:
+def query(graph: Dataset | Graph | Any, name: str, /, **params: Any) -> pd.DataFrame:
     """Run the named query NAME on a graph (or a Store) and return a pandas DataFrame."""
     from .queries import run_named_dataframe
 

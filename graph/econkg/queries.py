@@ -186,7 +186,7 @@ def bindings_for(query: NamedQuery, params: dict[str, Any],
     return out
 
 
-def run_named(graph: Any, name: str, **params: Any) -> Result:
+def run_named(graph: Any, name: str, /, **params: Any) -> Result:
     store = as_store(graph)
     q = get_query(name)
     return store.query(q.text, bindings_for(q, params, store))
@@ -211,7 +211,7 @@ def python_value(term: Node | None) -> Any:
     return str(term)
 
 
-def run_named_dataframe(graph: Any, name: str, **params: Any):
+def run_named_dataframe(graph: Any, name: str, /, **params: Any):
     import pandas as pd
 
     result = run_named(graph, name, **params)
