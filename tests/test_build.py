@@ -179,7 +179,8 @@ GOOD = "cn-kp-trade-2025,TradeValue,china,north-korea,total,,,2025,,2730000000,,
 @pytest.mark.parametrize("old,new,where,message", [
     (GOOD + ",China–North Korea trade in 2025 (Chinese customs).," + ROW,
      GOOD + ",x,,,", "observations/000.csv:2: field 'source'", "every fact needs its citation"),
-    ("cn-kp-trade-2025,TradeValue,china,north-korea", "cn-kp-trade-2025,TradeValue,china,nort-korea",
+    ("cn-kp-trade-2025,TradeValue,china,north-korea",
+     "cn-kp-trade-2025,TradeValue,china,nort-korea",
      "observations/000.csv:2: field 'partner'", "unknown entity id 'nort-korea' (did you mean"),
     ("2025,,2730000000,,USD", "2025,,27.3e8x,,USD", "observations/000.csv:2: field 'value'",
      "is not a number"),
@@ -235,8 +236,8 @@ def test_malformed_ontology_gives_a_clear_error(tmp_path, monkeypatch):
     onto.mkdir()
     for f in ontology_dir().glob("*.ttl"):
         (onto / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    (onto / "econkg.ttl").write_text("@prefix ekg: <x#> .\nekg:A a ekg:B .\nekg:C ekg:d \"unterminated .\n",
-                                     encoding="utf-8")
+    bad = '@prefix ekg: <x#> .\nekg:A a ekg:B .\nekg:C ekg:d "unterminated .\n'
+    (onto / "econkg.ttl").write_text(bad, encoding="utf-8")
     monkeypatch.setenv("ECONKG_ONTOLOGY", str(onto))
     res = CliRunner().invoke(main, ["--build-dir", str(tmp_path / "o"), "build"])
     assert res.exit_code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import observations
 
 DOC3 = "003_8ba1e5c70a3d879f.txt"

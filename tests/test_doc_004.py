@@ -1,4 +1,4 @@
-"""Spot checks of exact figures from document 004 (China–Russia trade cooperation), with citations."""
+"""Spot checks of exact figures from document 004 (China–Russia cooperation), with citations."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ from .namespaces import (
 )
 from .ontology import ontology_terms, relation_predicates
 from .periods import Period, parse_period
-from .seeds import FLOWS, Citation, Entity, Flow, Observation, Relation, SeedError, Seeds
+from .seeds import FLOWS, Citation, Entity, Flow, Observation, SeedError, Seeds
 
 APPROX_TERMS = {"about": EKG.About, "nearly": EKG.Nearly, "more-than": EKG.MoreThan,
                 "less-than": EKG.LessThan}

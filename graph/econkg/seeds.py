@@ -70,7 +70,8 @@ UNITS = {"USD", "CNY", "RUB", "Tonne", "Percent", "PercentagePoint", "Times", "N
 MEASURE_UNITS = {
     "TradeValue": {"USD", "CNY", "RUB"}, "ExportValue": {"USD", "CNY", "RUB"},
     "ImportValue": {"USD", "CNY", "RUB"}, "TradeBalance": {"USD", "CNY", "RUB"},
-    "GrowthRate": {"Percent"}, "Share": {"Percent"}, "PriceChange": {"Percent"}, "Contribution": {"PercentagePoint"},
+    "GrowthRate": {"Percent"}, "Share": {"Percent"}, "PriceChange": {"Percent"},
+    "Contribution": {"PercentagePoint"},
     "ShareChange": {"PercentagePoint"}, "Multiple": {"Times"}, "Rank": {"Position"},
     "InvestmentFlow": {"USD", "CNY"}, "InvestmentStock": {"USD", "CNY", "Percent"},
 }

@@ -7,7 +7,7 @@ from collections import Counter
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
-from .namespaces import EKG, GRAPH, KG, ONTOLOGY_GRAPH, ENTITY_GRAPH
+from .namespaces import EKG, ENTITY_GRAPH, GRAPH, KG, ONTOLOGY_GRAPH
 
 
 def _is_entity(node) -> bool:

@@ -52,8 +52,11 @@ class MemoryStore:
     """rdflib Dataset in memory; the default graph is the union of all named graphs."""
 
     def __init__(self, dataset: Dataset):
-        dataset.default_union = True
-        self.dataset = dataset
+        # A second view of the same triples whose default graph is the union, so the
+        # caller's Dataset keeps its own setting.
+        self.dataset = Dataset(store=dataset.store, default_union=True)
+        for prefix, ns in dataset.namespaces():
+            self.dataset.bind(prefix, ns, override=False)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
         from pyparsing import ParseException
