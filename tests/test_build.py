@@ -261,3 +261,27 @@ def test_help_lists_every_command():
     assert res.exit_code == 0
     for cmd in ("build", "validate", "export", "verify-citations", "stats", "queries", "query"):
         assert cmd in res.output
+
+
+# --- consistency -------------------------------------------------------------------------
+
+
+def test_printed_parts_are_checked_against_printed_totals(built):
+    """China–North Korea 2025: 约23亿 + 4亿多 ≈ 27.3亿 and 约23亿 − 4亿多 ≈ 近19亿 agree."""
+    assert not [w for w in built.warnings if "north-korea" in w]
+
+
+def test_a_total_that_disagrees_with_its_parts_is_a_warning_with_both_citations(seed_copy):
+    from econkg.pipeline import build
+
+    path = seed_copy / "observations" / "000.csv"
+    text = path.read_text(encoding="utf-8")
+    # A mistyped total (37.3亿 instead of 27.3亿) no longer matches exports + imports.
+    text = text.replace("2025,,2730000000,,USD,,China–North Korea trade in 2025 (Chinese customs).,"
+                        "000_9e5f7cb7cd004f31.txt,5,27.3亿美元",
+                        "2025,,3730000000,,USD,,x,000_9e5f7cb7cd004f31.txt,5,37.3亿美元")
+    path.write_text(text, encoding="utf-8")
+    result = build(seed_copy, check_shapes=False)
+    [warning] = [w for w in result.warnings if "exports + imports" in w]
+    assert "000_9e5f7cb7cd004f31.txt:5 «37.3亿美元»" in warning
+    assert "000_9e5f7cb7cd004f31.txt:12 «4亿多美元»" in warning
