@@ -285,3 +285,23 @@ def test_a_total_that_disagrees_with_its_parts_is_a_warning_with_both_citations(
     [warning] = [w for w in result.warnings if "exports + imports" in w]
     assert "000_9e5f7cb7cd004f31.txt:5 «37.3亿美元»" in warning
     assert "000_9e5f7cb7cd004f31.txt:12 «4亿多美元»" in warning
+
+
+def test_the_installed_package_works_outside_the_checkout(tmp_path):
+    """Run from an empty folder with no ECONKG_* variables: the ontology, shapes, seeds and
+    queries come from the package itself."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECONKG_")}
+    code = ("import sys; from econkg.cli import main; "
+            "sys.argv = ['econkg', '--build-dir', 'b', 'queries']; main()")
+    res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "trade-over-time" in res.stdout
+    code = ("import sys; from econkg.cli import main; "
+            "sys.argv = ['econkg', '--build-dir', 'b', 'validate']; main()")
+    res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "SHACL: conforms" in res.stdout
