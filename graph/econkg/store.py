@@ -52,11 +52,9 @@ class MemoryStore:
     """rdflib Dataset in memory; the default graph is the union of all named graphs."""
 
     def __init__(self, dataset: Dataset):
-        # A second view of the same triples whose default graph is the union, so the
-        # caller's Dataset keeps its own setting.
+        # A second view of the same store (triples and prefixes) whose default graph is the
+        # union, so the caller's Dataset keeps its own setting.
         self.dataset = Dataset(store=dataset.store, default_union=True)
-        for prefix, ns in dataset.namespaces():
-            self.dataset.bind(prefix, ns, override=False)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
         from pyparsing import ParseException
