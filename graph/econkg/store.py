@@ -52,9 +52,7 @@ class MemoryStore:
     """rdflib Dataset in memory; the default graph is the union of all named graphs."""
 
     def __init__(self, dataset: Dataset):
-        # A second view of the same store (triples and prefixes) whose default graph is the
-        # union, so the caller's Dataset keeps its own setting.
-        self.dataset = Dataset(store=dataset.store, default_union=True)
+        self.dataset = dataset
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
         from pyparsing import ParseException
@@ -68,7 +66,15 @@ class MemoryStore:
         except Exception as exc:
             raise QueryError(f"SPARQL error: {exc}") from None
         init = {Variable(k): v for k, v in (bindings or {}).items()}
-        res = self.dataset.query(prepared, initBindings=init)
+        # Query the union of the named graphs, and give the caller's Dataset back as it was.
+        before = self.dataset.default_union
+        self.dataset.default_union = True
+        try:
+            res = self.dataset.query(prepared, initBindings=init)
+            if res.type == "SELECT":
+                res.bindings  # noqa: B018 — evaluate now, while the union is switched on
+        finally:
+            self.dataset.default_union = before
         if res.type == "ASK":
             return Result("ASK", boolean=bool(res.askAnswer))
         if res.type in ("CONSTRUCT", "DESCRIBE"):
