@@ -191,7 +191,6 @@ def _add_entity(g: Graph, e: Entity, iri: _Resolver) -> None:
     from .countries import lookup_iso
 
     node = KG[e.id]
-    g.add((node, RDF.type, EKG[e.type]))
     label_en = e.label_en
     iso = lookup_iso(e.extra["iso_code"], e.type) if e.extra.get("iso_code") else None
     if iso:
@@ -205,13 +204,7 @@ def _add_entity(g: Graph, e: Entity, iri: _Resolver) -> None:
         for name in iso.names_zh:
             if name != e.label_zh:
                 g.add((node, SKOS.altLabel, Literal(name, lang="zh")))
-    g.add((node, RDFS.label, Literal(label_en, lang="en")))
-    g.add((node, RDFS.label, Literal(e.label_zh, lang="zh")))
-    for alias in e.aliases:
-        g.add((node, SKOS.altLabel, Literal(alias, lang=_lang(alias))))
-    if e.wikidata:
-        g.add((node, EKG.wikidata, WD[e.wikidata]))
-    _note(g, node, e.note_en)
+    _add_entity_labels(g, e, node, label_en)
     for parent in (e.extra.get("within") or "").split("|"):
         if parent.strip():
             g.add((node, EKG.locatedIn, iri(parent.strip())))
@@ -243,9 +236,10 @@ def _add_event(ents: Graph, graphs: list[Graph], e: Entity, iri: _Resolver) -> N
                 g.add((node, EKG.participant, iri(p.strip())))
 
 
-def _add_entity_labels(g: Graph, e: Entity, node: URIRef) -> None:
+def _add_entity_labels(g: Graph, e: Entity, node: URIRef, label_en: str = "") -> None:
+    """Type, labels, aliases, Wikidata link and note: what every entity carries."""
     g.add((node, RDF.type, EKG[e.type]))
-    g.add((node, RDFS.label, Literal(e.label_en, lang="en")))
+    g.add((node, RDFS.label, Literal(label_en or e.label_en, lang="en")))
     g.add((node, RDFS.label, Literal(e.label_zh, lang="zh")))
     for alias in e.aliases:
         g.add((node, SKOS.altLabel, Literal(alias, lang=_lang(alias))))
