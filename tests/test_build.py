@@ -293,15 +293,10 @@ def test_the_installed_package_works_outside_the_checkout(tmp_path):
     import os
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("ECONKG_")}
-    code = ("import sys; from econkg.cli import main; "
-            "sys.argv = ['econkg', '--build-dir', 'b', 'queries']; main()")
-    res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                         capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr
-    assert "trade-over-time" in res.stdout
-    code = ("import sys; from econkg.cli import main; "
-            "sys.argv = ['econkg', '--build-dir', 'b', 'validate']; main()")
-    res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                         capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr
-    assert "SHACL: conforms" in res.stdout
+    for command, expected in (("queries", "trade-over-time"), ("validate", "SHACL: conforms")):
+        code = ("import sys; from econkg.cli import main; "
+                f"sys.argv = ['econkg', '--build-dir', 'b', '{command}']; main()")
+        res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                             capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+        assert expected in res.stdout

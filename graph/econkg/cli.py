@@ -7,6 +7,7 @@ Commands live in econkg/commands/ and are imported only when invoked (or listed)
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from pathlib import Path
 

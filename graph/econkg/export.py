@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -29,8 +30,6 @@ def serialize(ds: Dataset, fmt: str) -> bytes:
     if fmt == "trig":
         return _trig(ds)
     if fmt == "jsonld":
-        import json
-
         doc = json.loads(ds.serialize(format="json-ld", auto_compact=False))
         return (json.dumps(_sorted_jsonld(doc), ensure_ascii=False, indent=1, sort_keys=True)
                 + "\n").encode("utf-8")
@@ -67,8 +66,7 @@ def _sorted_jsonld(doc):
         for k, v in doc.items():
             if isinstance(v, list):
                 v = sorted((_sorted_jsonld(x) for x in v),
-                           key=lambda x: __import__("json").dumps(x, sort_keys=True,
-                                                                  ensure_ascii=False))
+                           key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
             out[k] = v
         return out
     return doc

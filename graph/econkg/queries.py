@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,6 @@ class NamedQuery:
     columns: str
     text: str
     path: Path
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def parse_query_file(path: Path) -> NamedQuery:

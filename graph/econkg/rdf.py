@@ -33,7 +33,17 @@ from .namespaces import (
 )
 from .ontology import ontology_terms, relation_predicates
 from .periods import Period, parse_period
-from .seeds import FLOWS, Citation, Entity, Flow, Observation, SeedError, Seeds
+from .seeds import (
+    FLOWS,
+    Citation,
+    Entity,
+    Flow,
+    Observation,
+    SeedError,
+    Seeds,
+    did_you_mean,
+    split_cell,
+)
 
 APPROX_TERMS = {"about": EKG.About, "nearly": EKG.Nearly, "more-than": EKG.MoreThan,
                 "less-than": EKG.LessThan}
@@ -158,12 +168,8 @@ def _check_against_ontology(seeds: Seeds, ontology: Graph) -> None:
     problems = []
     for rel in seeds.relations:
         if rel.predicate not in allowed:
-            import difflib
-
-            close = difflib.get_close_matches(rel.predicate, sorted(allowed), n=3)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
             problems.append(f"{rel.where}: field 'predicate': {rel.predicate!r} is not a "
-                            f"relation of the ontology{hint}")
+                            f"relation of the ontology{did_you_mean(rel.predicate, allowed)}")
         if rel.object.startswith("ekg:") and rel.object[4:] not in terms:
             problems.append(f"{rel.where}: field 'object': {rel.object} is not in the ontology")
     for flow in seeds.flows.values():
@@ -205,9 +211,8 @@ def _add_entity(g: Graph, e: Entity, iri: _Resolver) -> None:
             if name != e.label_zh:
                 g.add((node, SKOS.altLabel, Literal(name, lang="zh")))
     _add_entity_labels(g, e, node, label_en)
-    for parent in (e.extra.get("within") or "").split("|"):
-        if parent.strip():
-            g.add((node, EKG.locatedIn, iri(parent.strip())))
+    for parent in split_cell(e.extra.get("within", "")):
+        g.add((node, EKG.locatedIn, iri(parent)))
     if e.kind == "places" and e.extra["lat"]:
         g.add((node, WGS.lat, Literal(e.extra["lat"], datatype=XSD.decimal)))
         g.add((node, WGS.long, Literal(e.extra["lon"], datatype=XSD.decimal)))
@@ -231,9 +236,8 @@ def _add_event(ents: Graph, graphs: list[Graph], e: Entity, iri: _Resolver) -> N
             _period(g, node, parse_period(e.extra["period"]))
         if e.extra["location"]:
             g.add((node, EKG.location, iri(e.extra["location"])))
-        for p in (e.extra["participants"] or "").split("|"):
-            if p.strip():
-                g.add((node, EKG.participant, iri(p.strip())))
+        for p in split_cell(e.extra["participants"]):
+            g.add((node, EKG.participant, iri(p)))
 
 
 def _add_entity_labels(g: Graph, e: Entity, node: URIRef, label_en: str = "") -> None:

@@ -253,7 +253,8 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _split(cell: str) -> tuple[str, ...]:
+def split_cell(cell: str) -> tuple[str, ...]:
+    """The values of a cell that holds several, separated by |."""
     return tuple(p.strip() for p in cell.split("|") if p.strip())
 
 
@@ -394,7 +395,7 @@ def _load_entities(folder: Path, sources: dict[str, Source],
                     ck.fail("id", f"{ident!r} is already defined at {previous.where}")
                 if ck.ok:
                     entities[ident] = Entity(kind, ident, typ, row["label_en"], row["label_zh"],
-                                             _split(row["aliases"]), row["wikidata"],
+                                             split_cell(row["aliases"]), row["wikidata"],
                                              row["note_en"], extra,
                                              [citation] if citation else [], where)
     return entities
@@ -432,8 +433,8 @@ def _load_flows(folder: Path, sources: dict[str, Source], problems: list[str]) -
             if not ck.ok:
                 continue
             flow = Flow(ident, row["supplier"], row["recipient"], row["commodity"],
-                        _split(row["via"]), period, _split(row["in_exchange_for"]),
-                        _split(row["settled_in"]), _split(row["avoids"]), row["note_en"],
+                        split_cell(row["via"]), period, split_cell(row["in_exchange_for"]),
+                        split_cell(row["settled_in"]), split_cell(row["avoids"]), row["note_en"],
                         [citation] if citation else [], where)
             if ident in flows:
                 previous = flows[ident]
@@ -468,7 +469,7 @@ def _load_relations(folder: Path, sources: dict[str, Source],
             if not ck.ok or citation is None:
                 continue
             rel = Relation(row["subject"], row["predicate"], row["object"], period,
-                           row["commodity"], _split(row["via"]), row["note_en"], [citation],
+                           row["commodity"], split_cell(row["via"]), row["note_en"], [citation],
                            where)
             if rel.key in merged:  # the same statement, another reference
                 first = merged[rel.key]
@@ -560,7 +561,7 @@ def _observation(row: dict[str, str], where: str, ck: _Checker,
                         row["partner"], flow, row["commodity"], row["via"], row["period"]])
         ident = citation.source[:3] + "-" + hashlib.sha1(key.encode()).hexdigest()[:10]
     return Observation(ident, measure, reporter, row["partner"], flow, row["commodity"],
-                       _split(row["via"]), period, base, value, upper, unit, approx,
+                       split_cell(row["via"]), period, base, value, upper, unit, approx,
                        row["note_en"], citation, where)
 
 
@@ -579,7 +580,7 @@ def _cross_check(seeds: Seeds, problems: list[str]) -> None:
         if allow_terms and ident.startswith("ekg:"):
             return
         if ident not in nodes:
-            hint = _close_ids(ident, nodes)
+            hint = did_you_mean(ident, nodes)
             problems.append(f"{where}: field '{column}': unknown entity id {ident!r}{hint}")
         elif kinds and (ident not in ents or ents[ident].kind not in kinds):
             problems.append(f"{where}: field '{column}': {ident!r} is not one of the "
@@ -587,13 +588,13 @@ def _cross_check(seeds: Seeds, problems: list[str]) -> None:
 
     for e in ents.values():
         if e.kind in ("places", "organisations", "corridors"):
-            for parent in _split(e.extra.get("within", "")):
+            for parent in split_cell(e.extra.get("within", "")):
                 ref(e.where, "within", parent, ("places",))
         if e.kind == "commodities":
             ref(e.where, "broader", e.extra["broader"], ("commodities",))
         if e.kind == "events":
             ref(e.where, "location", e.extra["location"], ("places",))
-            for p in _split(e.extra["participants"]):
+            for p in split_cell(e.extra["participants"]):
                 ref(e.where, "participants", p)
         if e.kind == "places" and e.extra["iso_code"]:
             _check_iso(e, problems)
@@ -622,10 +623,11 @@ def _cross_check(seeds: Seeds, problems: list[str]) -> None:
             ref(o.where, "via", v, VIA_KINDS)
 
 
-def _close_ids(ident: str, known: set[str]) -> str:
+def did_you_mean(word: str, known: set[str]) -> str:
+    """A hint naming the closest known words, or "" when nothing is close."""
     import difflib
 
-    close = difflib.get_close_matches(ident, sorted(known), n=3)
+    close = difflib.get_close_matches(word, sorted(known), n=3)
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
