@@ -173,7 +173,7 @@ def test_verify_citations_catches_a_wrong_line(seed_copy, sources_dir):
 # --- bad input ---------------------------------------------------------------------------
 
 ROW = "000_9e5f7cb7cd004f31.txt,5,27.3亿美元"
-GOOD = "cn-kp-trade-2025,TradeValue,china,north-korea,total,,,2025,,2730000000,,USD,"
+GOOD = "cn-kp-trade-2025,TradeValue,china,north-korea,total,,,2025,,2730000000,,USD,,,,,,"
 
 
 @pytest.mark.parametrize("old,new,where,message", [
@@ -277,9 +277,9 @@ def test_a_total_that_disagrees_with_its_parts_is_a_warning_with_both_citations(
     path = seed_copy / "observations" / "000.csv"
     text = path.read_text(encoding="utf-8")
     # A mistyped total (37.3亿 instead of 27.3亿) no longer matches exports + imports.
-    text = text.replace("2025,,2730000000,,USD,,China–North Korea trade in 2025 (Chinese customs).,"
-                        "000_9e5f7cb7cd004f31.txt,5,27.3亿美元",
-                        "2025,,3730000000,,USD,,x,000_9e5f7cb7cd004f31.txt,5,37.3亿美元")
+    text = text.replace("2025,,2730000000,,USD,,,,,,,China–North Korea trade in 2025 (Chinese "
+                        "customs).,000_9e5f7cb7cd004f31.txt,5,27.3亿美元",
+                        "2025,,3730000000,,USD,,,,,,,x,000_9e5f7cb7cd004f31.txt,5,37.3亿美元")
     path.write_text(text, encoding="utf-8")
     result = build(seed_copy, check_shapes=False)
     [warning] = [w for w in result.warnings if "exports + imports" in w]

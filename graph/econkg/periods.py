@@ -1,7 +1,9 @@
-"""ISO periods as the seeds write them: 2025, 2025-01/2025-11, 2024-Q1, 2025-H2, 2026-01-29.
+"""ISO periods as the seeds write them: 2025, 2025-01/2025-11, 2024-Q1, 2025-H2, 2026-01-29,
+and open intervals as ISO 8601-2 writes them: `../2023` (up to the end of 2023: "before
+2024") and `2018/..` (from 2018 on: "after 2017").
 
 Each period gets a first and a last day so SPARQL can compare and filter periods of
-different grain (a month against a year) without parsing strings.
+different grain (a month against a year) without parsing strings; an open end has none.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ _POINT = re.compile(
 @dataclass(frozen=True)
 class Period:
     text: str
-    start: date
-    end: date
+    start: date | None
+    end: date | None
 
 
 def _bounds(token: str) -> tuple[date, date]:
@@ -55,9 +57,11 @@ def parse_period(text: str) -> Period:
     text = text.strip()
     if "/" in text:
         a, _, b = text.partition("/")
-        start, _ = _bounds(a)
-        _, end = _bounds(b)
-        if end < start:
+        if a == b == "..":
+            raise ValueError(f"{text!r}: an interval needs at least one end")
+        start = None if a == ".." else _bounds(a)[0]
+        end = None if b == ".." else _bounds(b)[1]
+        if start and end and end < start:
             raise ValueError(f"{text!r}: the interval ends before it starts")
         return Period(text, start, end)
     start, end = _bounds(text)

@@ -184,8 +184,10 @@ def _period(g: Graph, node, period: Period | None) -> None:
     if period is None:
         return
     g.add((node, EKG.period, Literal(period.text)))
-    g.add((node, EKG.periodStart, Literal(period.start, datatype=XSD.date)))
-    g.add((node, EKG.periodEnd, Literal(period.end, datatype=XSD.date)))
+    if period.start:
+        g.add((node, EKG.periodStart, Literal(period.start, datatype=XSD.date)))
+    if period.end:
+        g.add((node, EKG.periodEnd, Literal(period.end, datatype=XSD.date)))
 
 
 def _note(g: Graph, node, note: str) -> None:

@@ -42,15 +42,21 @@ ENTITY_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                        "MilitaryUnit"), ("within",)),
     "people": (("Person",), ()),
     "platforms": (("Platform", "EcommercePlatform"), ("url",)),
-    "events": (("Event", "Visit", "Disruption"), ("period", "location", "participants")),
+    "events": (("Event", "Visit", "Disruption"),
+               ("period", "location", "participants", "modality", "stated_by")),
 }
 FACT_KINDS = {
     "flows": ("id", "supplier", "recipient", "commodity", "via", "period", "in_exchange_for",
-              "settled_in", "avoids", "note_en"),
-    "relations": ("subject", "predicate", "object", "period", "commodity", "via", "note_en"),
+              "settled_in", "avoids", "modality", "stated_by", "note_en"),
+    "relations": ("subject", "predicate", "object", "period", "commodity", "via", "modality",
+                  "stated_by", "note_en"),
     "observations": ("id", "measure", "reporter", "partner", "flow", "commodity", "via",
-                     "period", "base_period", "value", "upper", "unit", "approx", "note_en"),
+                     "period", "base_period", "value", "upper", "unit", "approx", "modality",
+                     "stated_by", "counts", "share_of", "restates", "note_en"),
 }
+# What kind of claim a row is. Empty means a reported fact; the others keep a plan, a
+# recommendation, an expectation or a stated absence from ever reading as something that is.
+MODALITIES = ("fact", "plan", "proposal", "projection", "lack")
 VIA_KINDS = ("places", "corridors", "platforms")
 SOURCE_COLUMNS = ("file", "title_zh", "title_en", "date", "publisher", "kind", "language",
                   "lines")
@@ -133,6 +139,8 @@ class Flow:
     note_en: str
     citations: list[Citation] = field(default_factory=list)
     where: str = ""
+    modality: str = "fact"
+    stated_by: str = ""
 
 
 @dataclass
@@ -146,11 +154,14 @@ class Relation:
     note_en: str
     citations: list[Citation] = field(default_factory=list)
     where: str = ""
+    modality: str = "fact"
+    stated_by: str = ""
 
     @property
     def key(self) -> tuple[str, ...]:
         return (self.subject, self.predicate, self.object,
-                self.period.text if self.period else "", self.commodity, "|".join(self.via))
+                self.period.text if self.period else "", self.commodity, "|".join(self.via),
+                self.modality, self.stated_by)
 
 
 @dataclass
@@ -171,6 +182,11 @@ class Observation:
     note_en: str
     citation: Citation
     where: str = ""
+    modality: str = "fact"
+    stated_by: str = ""
+    counts: str = ""
+    share_of: str = ""
+    restates: str = ""
 
 
 @dataclass
@@ -285,6 +301,12 @@ class _Checker:
             self.fail(column, str(exc))
             return None
 
+    def modality(self, row: dict[str, str]) -> str:
+        value = row["modality"] or "fact"
+        if value not in MODALITIES:
+            self.fail("modality", f"{value!r} is not one of {', '.join(MODALITIES)}")
+        return value
+
     def citation(self, row: dict[str, str], sources: dict[str, Source],
                  required: bool = True) -> Citation | None:
         src, line, quote = (row[c] for c in CITATION_COLUMNS)
@@ -385,6 +407,7 @@ def _load_entities(folder: Path, sources: dict[str, Source],
                 citation = None
                 if kind == "events":
                     extra["period"] = row["period"]
+                    extra["modality"] = ck.modality(row)
                     ck.period(row, "period")
                     citation = ck.citation(row, sources)
                 if ident in entities:
@@ -429,17 +452,19 @@ def _load_flows(folder: Path, sources: dict[str, Source], problems: list[str]) -
             for col in ("supplier", "recipient"):
                 ck.required(row, col)
             period = ck.period(row, "period")
+            modality = ck.modality(row)
             citation = ck.citation(row, sources)
             if not ck.ok:
                 continue
             flow = Flow(ident, row["supplier"], row["recipient"], row["commodity"],
                         split_cell(row["via"]), period, split_cell(row["in_exchange_for"]),
                         split_cell(row["settled_in"]), split_cell(row["avoids"]), row["note_en"],
-                        [citation] if citation else [], where)
+                        [citation] if citation else [], where, modality, row["stated_by"])
             if ident in flows:
                 previous = flows[ident]
-                same = (previous.supplier, previous.recipient, previous.commodity) == (
-                    flow.supplier, flow.recipient, flow.commodity)
+                same = (previous.supplier, previous.recipient, previous.commodity,
+                        previous.modality, previous.stated_by) == (
+                    flow.supplier, flow.recipient, flow.commodity, flow.modality, flow.stated_by)
                 if not same:
                     ck.fail("id", f"flow {ident!r} is defined differently at {previous.where}; "
                                   "a repeated id may only add a citation")
@@ -465,12 +490,13 @@ def _load_relations(folder: Path, sources: dict[str, Source],
             for col in ("subject", "predicate", "object"):
                 ck.required(row, col)
             period = ck.period(row, "period")
+            modality = ck.modality(row)
             citation = ck.citation(row, sources)
             if not ck.ok or citation is None:
                 continue
             rel = Relation(row["subject"], row["predicate"], row["object"], period,
                            row["commodity"], split_cell(row["via"]), row["note_en"], [citation],
-                           where)
+                           where, modality, row["stated_by"])
             if rel.key in merged:  # the same statement, another reference
                 first = merged[rel.key]
                 first.citations.append(citation)
@@ -532,6 +558,7 @@ def _observation(row: dict[str, str], where: str, ck: _Checker,
             upper = parse_decimal(row["upper"])
         except ValueError as exc:
             ck.fail("upper", str(exc))
+    modality = ck.modality(row)
     approx = row["approx"] or None
     if approx and approx not in (*APPROXIMATIONS, "none"):
         ck.fail("approx", f"{approx!r} is not one of {', '.join(APPROXIMATIONS)}, none")
@@ -562,7 +589,8 @@ def _observation(row: dict[str, str], where: str, ck: _Checker,
         ident = citation.source[:3] + "-" + hashlib.sha1(key.encode()).hexdigest()[:10]
     return Observation(ident, measure, reporter, row["partner"], flow, row["commodity"],
                        split_cell(row["via"]), period, base, value, upper, unit, approx,
-                       row["note_en"], citation, where)
+                       row["note_en"], citation, where, modality, row["stated_by"],
+                       row["counts"], row["share_of"], row["restates"])
 
 
 # --- cross-references ---------------------------------------------------------------------
@@ -593,6 +621,7 @@ def _cross_check(seeds: Seeds, problems: list[str]) -> None:
         if e.kind == "commodities":
             ref(e.where, "broader", e.extra["broader"], ("commodities",))
         if e.kind == "events":
+            ref(e.where, "stated_by", e.extra["stated_by"])
             ref(e.where, "location", e.extra["location"], ("places",))
             for p in split_cell(e.extra["participants"]):
                 ref(e.where, "participants", p)
@@ -609,13 +638,23 @@ def _cross_check(seeds: Seeds, problems: list[str]) -> None:
                 problems.append(f"{f.where}: field 'in_exchange_for': unknown flow id {x!r}")
         for x in f.settled_in + f.avoids:
             ref(f.where, "settled_in", x, allow_terms=True)
+        ref(f.where, "stated_by", f.stated_by)
     for r in seeds.relations:
+        ref(r.where, "stated_by", r.stated_by)
         ref(r.where, "subject", r.subject)
         ref(r.where, "object", r.object, allow_terms=True)
         ref(r.where, "commodity", r.commodity, ("commodities",))
         for v in r.via:
             ref(r.where, "via", v, VIA_KINDS)
+    observation_ids = {o.id for o in seeds.observations}
     for o in seeds.observations:
+        ref(o.where, "stated_by", o.stated_by)
+        if o.restates and o.restates not in observation_ids:
+            hint = did_you_mean(o.restates, observation_ids)
+            problems.append(f"{o.where}: field 'restates': unknown observation id "
+                            f"{o.restates!r}{hint}")
+        elif o.restates == o.id:
+            problems.append(f"{o.where}: field 'restates': an observation cannot restate itself")
         ref(o.where, "reporter", o.reporter)
         ref(o.where, "partner", o.partner)
         ref(o.where, "commodity", o.commodity, ("commodities",))
