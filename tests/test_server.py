@@ -438,15 +438,17 @@ def test_service_is_refused_and_never_connects(server, template):
 def test_workers_cannot_connect_even_past_the_check(server):
     """The second wall: a SERVICE job handed straight to a worker (skipping the HTTP
     check) finds no network in the worker's namespace."""
-    from econkg.server import Settings, WorkerPool
+    from econkg.serve import Settings, WorkerPool
 
     pool = WorkerPool(b'<http://e/s> <http://e/p> "o" <http://e/g> .\n', {},
                       Settings(workers=1, timeout=5))
     pool.start()
     listener = Listener()
     try:
-        if not pool.network.startswith("isolated"):
-            pytest.skip(f"this kernel does not let the workers isolate ({pool.network})")
+        if not pool.isolated:
+            pytest.xfail(f"this kernel lets the workers put up no network wall "
+                         f"({pool.network}); the server then refuses SERVICE-able queries, "
+                         "which test_service_fails_closed_without_isolation checks")
         reply = pool.run({
             "sparql": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> "
                       "{ ?s ?p ?o } }", "dataset": "union", "default_graph": [],
@@ -559,7 +561,7 @@ def test_query_page_loads_nothing_from_elsewhere(server):
 
 
 def test_a_query_that_exhausts_memory_takes_down_only_its_worker():
-    from econkg.server import ServerError, Settings, WorkerPool
+    from econkg.serve import ServerError, Settings, WorkerPool
 
     quads = "".join(f'<http://e/s{i}> <http://e/p> "o{i}" <http://e/g> .\n' for i in range(3000))
     pool = WorkerPool(quads.encode(), {}, Settings(workers=1, timeout=20, worker_memory_mb=512))
@@ -570,7 +572,8 @@ def test_a_query_that_exhausts_memory_takes_down_only_its_worker():
         with pytest.raises(ServerError) as crash:  # sorting 2.7e10 rows needs > 512 MiB
             pool.run({**job, "sparql": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } "
                                        "ORDER BY ?c ?f ?i LIMIT 1"})
-        assert crash.value.status == 500 and "crashed its worker" in crash.value.message
+        # an allocation the worker may not make is a 503 (try a smaller query), not a 500
+        assert crash.value.status == 503 and "more memory" in crash.value.message
         assert pool.run({**job, "sparql": "ASK { ?s ?p ?o }"}) == ("ok", "text/csv", b"true",
                                                                     None)
         assert pool.health()["restarts"] == 1

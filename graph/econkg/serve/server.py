@@ -1,0 +1,30 @@
+"""Running the app under uvicorn, with econkg's connection layer in front."""
+
+from __future__ import annotations
+
+import logging
+
+from .settings import Settings
+
+
+def serve(dataset, host: str = "127.0.0.1", port: int = 7878,
+          settings: Settings | None = None, access_log: bool = False) -> None:
+    """Run the endpoint in the foreground until interrupted."""
+    import uvicorn
+
+    from .app import create_app
+    from .connections import guarded_protocol
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    settings = settings or Settings()
+    app = create_app(dataset, settings)
+    # h11 rather than httptools even when that is installed: h11 caps the request line
+    # and headers (64 KiB here), and connections.py builds on its protocol class.
+    config = uvicorn.Config(app, host=host, port=port, access_log=access_log,
+                            log_level="info", server_header=False,
+                            http=guarded_protocol(settings),
+                            h11_max_incomplete_event_size=64 * 1024,  # URL + headers
+                            # per-client limits (connections.py) do the real work; this
+                            # global one only stops a flood from many addresses
+                            limit_concurrency=4096, timeout_keep_alive=5)
+    uvicorn.Server(config).run()
