@@ -38,10 +38,13 @@ from ..cli import Context
               help="Do not keep answers in memory (the graph is read-only, so cached "
                    "answers never go stale).")
 @click.option("--access-log", is_flag=True, help="Log every request.")
+@click.option("--no-network-isolation", "no_isolation", is_flag=True, hidden=True,
+              help="Do not cut the query workers off from the network (for tests: the "
+                   "server then refuses every query that may hold SERVICE).")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max_bytes: str,
           host_names: tuple[str, ...], cors_origins: tuple[str, ...], workers: int | None,
-          no_cache: bool, access_log: bool) -> None:
+          no_cache: bool, access_log: bool, no_isolation: bool) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
 
     \b
@@ -87,7 +90,7 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max
         names += (f"[{host}]" if ":" in host else host,)
     settings = Settings(timeout=timeout, max_rows=max_rows, max_bytes=size,
                         workers=workers or default_workers(), host_names=names,
-                        cors_origins=tuple(cors_origins),
+                        cors_origins=tuple(cors_origins), isolate_network=not no_isolation,
                         cache_entries=0 if no_cache else Settings().cache_entries)
     dataset = obj.dataset()
     shown = f"[{host}]" if ":" in host else host
