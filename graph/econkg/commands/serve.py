@@ -32,6 +32,18 @@ from ..cli import Context
 @click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Let web pages from ORIGIN (e.g. https://example.org) read answers "
                    "(repeatable). Off by default.")
+@click.option("--max-depth", default=128, show_default=True, type=click.IntRange(min=1),
+              help="Deepest nesting of (), {} and [] a query may have; deeper ones get 400 "
+                   "before they reach the engine (whose parser would overflow its stack).")
+@click.option("--header-timeout", default=10.0, show_default=True,
+              type=click.FloatRange(min=0.1),
+              help="Seconds a client has to send its request line and headers.")
+@click.option("--body-timeout", default=30.0, show_default=True,
+              type=click.FloatRange(min=0.1),
+              help="Seconds a client has to send a POST body.")
+@click.option("--send-timeout", default=30.0, show_default=True,
+              type=click.FloatRange(min=0.1),
+              help="Seconds a client may leave an answer unread before it is disconnected.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Query worker processes (default: two per core, at least four).")
 @click.option("--no-cache", is_flag=True,
@@ -43,7 +55,8 @@ from ..cli import Context
                    "server then refuses every query that may hold SERVICE).")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max_bytes: str,
-          host_names: tuple[str, ...], cors_origins: tuple[str, ...], workers: int | None,
+          host_names: tuple[str, ...], cors_origins: tuple[str, ...], max_depth: int,
+          header_timeout: float, body_timeout: float, send_timeout: float, workers: int | None,
           no_cache: bool, access_log: bool, no_isolation: bool) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
 
@@ -89,6 +102,8 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max
     if host not in ("0.0.0.0", "::", ""):
         names += (f"[{host}]" if ":" in host else host,)
     settings = Settings(timeout=timeout, max_rows=max_rows, max_bytes=size,
+                        max_depth=max_depth, header_timeout=header_timeout,
+                        body_timeout=body_timeout, send_timeout=send_timeout,
                         workers=workers or default_workers(), host_names=names,
                         cors_origins=tuple(cors_origins), isolate_network=not no_isolation,
                         cache_entries=0 if no_cache else Settings().cache_entries)

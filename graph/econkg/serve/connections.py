@@ -28,13 +28,16 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from .settings import Settings
 
 log = logging.getLogger("econkg.server")
+MAX_URL = 60 << 10  # bytes in the request target (a GET query lives there)
+MAX_HEADERS = 32 << 10  # bytes in all header lines together
+MAX_HEAD = MAX_URL + MAX_HEADERS + 1024  # what h11 may buffer while a head arrives
 
 
 def guarded_protocol(settings: Settings) -> type:
     """An H11Protocol subclass enforcing `settings`' connection limits."""
 
     pending: dict[str, OrderedDict] = defaultdict(OrderedDict)  # address → connections
-    open_: dict[str, int] = defaultdict(int)
+    open_: dict[str, OrderedDict] = defaultdict(OrderedDict)  # still sending a head / all
 
     class GuardedH11Protocol(H11Protocol):
         def connection_made(self, transport) -> None:  # type: ignore[override]
@@ -54,34 +57,62 @@ def guarded_protocol(settings: Settings) -> type:
                     raise
                 if isinstance(event, h11.Request):
                     self._head_arrived()
+                    # h11 only limits a head that arrives in pieces; one that arrives
+                    # whole is measured here
+                    if len(event.target) > MAX_URL:
+                        self._bad_head = h11.RemoteProtocolError("URL too long", 414)
+                        raise self._bad_head
+                    if sum(len(k) + len(v) + 4 for k, v in event.headers) > MAX_HEADERS:
+                        self._bad_head = h11.RemoteProtocolError("headers too long", 431)
+                        raise self._bad_head
                 return event
 
             self.conn.next_event = next_event  # type: ignore[method-assign]
-            open_[self._address] += 1
-            if open_[self._address] > settings.client_connections:
-                log.info("%s has %d connections open; closing the newest", self._address,
-                         open_[self._address] - 1)
-                transport.close()
-                return
+            mine = open_[self._address]
+            if len(mine) >= settings.client_connections:
+                # make room by dropping the oldest that has not even sent its head; if
+                # every one is busy with a request, this newest one is refused
+                waiting = pending.get(self._address)
+                if not waiting:
+                    log.info("%s has %d connections open; refusing another",
+                             self._address, len(mine))
+                    transport.close()
+                    return
+                next(iter(waiting))._drop()
+            mine[self] = None
             self._await_head()
+
+        def _drop(self) -> None:
+            """Close this connection and forget it at once (not when the loop gets round
+            to connection_lost), so that a burst of connections is counted right."""
+            self._forget()
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def _forget(self) -> None:
+            self._head_arrived()
+            mine = open_.get(self._address)
+            if mine is not None:
+                mine.pop(self, None)
+                if not mine:
+                    open_.pop(self._address, None)
 
         # the request head ---------------------------------------------------------
         def _await_head(self) -> None:
             waiting = pending[self._address]
             waiting[self] = None
             while len(waiting) > settings.client_pending:
-                oldest = next(iter(waiting))
-                waiting.pop(oldest)
-                oldest._cancel_header_timer()
-                oldest.transport.close()
+                next(iter(waiting))._drop()
             self._cancel_header_timer()
             self._header_timer = self.loop.call_later(settings.header_timeout,
                                                       self._head_too_slow)
 
         def _head_arrived(self) -> None:
-            pending[self._address].pop(self, None)
-            if not pending[self._address]:
-                pending.pop(self._address, None)
+            waiting = pending.get(self._address)
+            if waiting is not None:
+                waiting.pop(self, None)
+                if not waiting:
+                    pending.pop(self._address, None)
             self._cancel_header_timer()
 
         def _cancel_header_timer(self) -> None:
@@ -91,9 +122,7 @@ def guarded_protocol(settings: Settings) -> type:
 
         def _head_too_slow(self) -> None:
             self._header_timer = None
-            pending[self._address].pop(self, None)
-            if not self.transport.is_closing():
-                self.transport.close()
+            self._drop()
 
         def data_received(self, data: bytes) -> None:
             if self._draining:
@@ -108,7 +137,8 @@ def guarded_protocol(settings: Settings) -> type:
         def send_400_response(self, msg: str) -> None:  # uvicorn's answer to bad HTTP
             status = getattr(self._bad_head, "error_status_hint", 400)
             buffered = bytes(getattr(self.conn, "_receive_buffer", b""))
-            if status == 431 and b"\n" not in buffered:
+            if status == 431 and self._bad_head.args[:1] != ("headers too long",) and \
+                    b"\n" not in buffered:
                 status = 414  # the request line itself is what is too long
             reason = {414: b"URI Too Long", 431: b"Request Header Fields Too Large"}.get(
                 status, b"Bad Request")
@@ -147,13 +177,10 @@ def guarded_protocol(settings: Settings) -> type:
             self.transport.abort()
 
         def connection_lost(self, exc) -> None:
-            self._head_arrived()
+            self._forget()
             if self._send_timer is not None:
                 self._send_timer.cancel()
                 self._send_timer = None
-            open_[self._address] -= 1
-            if open_[self._address] <= 0:
-                open_.pop(self._address, None)
             super().connection_lost(exc)
 
     return GuardedH11Protocol

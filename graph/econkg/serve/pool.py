@@ -8,6 +8,11 @@ place; the heavy worker is retired when its query ends. At most `heavy_lane` hea
 queries run at once — one more is stopped with 503 at once — so however many heavy
 queries arrive, the cheap lane is refilled and cheap questions keep being answered.
 
+Admission by cost: a query text that has turned heavy before (the last 1 024 such texts
+are remembered) skips the cheap lane — it gets a worker of its own in the heavy lane, or
+503 at once when that lane is full — so an attacker repeating an explosive query never
+occupies a cheap worker again.
+
 A job gets `timeout` seconds in all; a worker that overruns is killed. A job whose client
 has gone (`cancel` set) is killed once it is heavy (a cheap one is let finish: killing
 would cost more than it saves).
@@ -23,6 +28,7 @@ import queue
 import signal
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,13 +65,26 @@ def _exit_reason(code: int | None) -> tuple[int, str]:
     return 500, f"the query crashed its worker (exit code {code})"
 
 
+def _context():
+    """Workers are forked from a fork server that has already imported the engine, so a
+    replacement (after a timeout, a crash, or a query turning heavy) is ready in tens of
+    milliseconds rather than the second a fresh interpreter takes. The fork server is a
+    clean single-threaded process: forking it is safe where forking the server is not."""
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+    except ValueError:  # no fork server on this platform
+        return multiprocessing.get_context("spawn")
+    ctx.set_forkserver_preload(["econkg.serve.worker", "pyoxigraph"])
+    return ctx
+
+
 class WorkerPool:
     """`run` blocks, so call it from a thread."""
 
     def __init__(self, nquads: bytes, prefixes: dict[str, str], settings: Settings):
         self._payload = (nquads, prefixes)
         self.settings = settings
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = _context()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -75,6 +94,7 @@ class WorkerPool:
         self.timeouts = 0
         self.refused_heavy = 0
         self.network = "unknown"
+        self._known_heavy: OrderedDict[int, None] = OrderedDict()
 
     @property
     def isolated(self) -> bool:
@@ -160,14 +180,19 @@ class WorkerPool:
     def run(self, job: dict, cancel: threading.Event | None = None) -> tuple:
         timeout = self.settings.timeout
         started = time.monotonic()
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise ServerError(503, f"all {self.settings.workers} query workers stayed busy "
-                                   f"for {timeout:g} s; try again later") from None
+        text_key = hash(job["sparql"])
+        if text_key in self._known_heavy:
+            worker = self._heavy_worker()
+            heavy = True
+        else:
+            try:
+                worker = self._idle.get(timeout=timeout)
+            except queue.Empty:
+                raise ServerError(503, f"all {self.settings.workers} query workers stayed "
+                                       f"busy for {timeout:g} s; try again later") from None
+            heavy = False
         deadline = time.monotonic() + max(0.05, timeout - (time.monotonic() - started))
         cheap_until = time.monotonic() + self.settings.cheap_seconds
-        heavy = False
         try:
             worker.conn.send(job)
             while not worker.conn.poll(_SLICE):
@@ -181,6 +206,7 @@ class WorkerPool:
                     raise ServerError(503, f"query stopped after {timeout:g} s (the "
                                            "server's --timeout); simplify it or add a LIMIT")
                 if not heavy and now >= cheap_until:
+                    self._remember_heavy(text_key)
                     if not self._make_heavy(worker):
                         self.refused_heavy += 1
                         self._stop(worker, False)
@@ -207,6 +233,33 @@ class WorkerPool:
         else:
             self._idle.put(worker)
         return reply
+
+    def _remember_heavy(self, key: int) -> None:
+        with self._lock:
+            self._known_heavy[key] = None
+            self._known_heavy.move_to_end(key)
+            while len(self._known_heavy) > 1024:
+                self._known_heavy.popitem(last=False)
+
+    def _heavy_worker(self) -> _Worker:
+        """A worker of its own, niced, for a query known to be heavy; 503 if the heavy
+        lane is full."""
+        with self._lock:
+            if self.heavy >= self.settings.heavy_lane:
+                self.refused_heavy += 1
+                raise ServerError(503, f"{self.settings.heavy_lane} long-running queries "
+                                       "are already running, and this one ran long before; "
+                                       "try again later")
+            self.heavy += 1
+        try:
+            worker = self._handshake(*self._launch())
+        except Exception:
+            with self._lock:
+                self.heavy -= 1
+            raise ServerError(503, "could not start a worker for this query") from None
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, worker.info.get("pid") or worker.process.pid, 15)
+        return worker
 
     def _make_heavy(self, worker: _Worker) -> bool:
         with self._lock:
