@@ -341,9 +341,9 @@ def test_string_parameter_cannot_change_the_query(server):
     evil = '2025" } UNION { ?s ?p ?o } #'
     url = f"{server}/queries/{name}?" + urllib.parse.urlencode({param: evil})
     status, _, body = http(url, timeout=30)
-    if status == 503:
-        pytest.skip(f"{name} is slower than the test server's 2 s timeout")
-    assert status == 200
+    # a 503 here (the question overran the test server's 2 s) is a failure, not a skip:
+    # the question must be answerable for the check to mean anything
+    assert status == 200, (name, status, body[:300])
     assert json_rows(body) == []  # the value is one literal that matches nothing
 
 
@@ -373,6 +373,11 @@ def test_remote_store_and_cli_against_the_server(server):
 
 
 # Safety ---------------------------------------------------------------------------------
+
+def test_cors_is_off_by_default(server):
+    _, headers, _ = http(server + "/health", headers={"Origin": "https://example.org"})
+    assert "Access-Control-Allow-Origin" not in headers
+
 
 def test_malformed_query_is_a_400_with_the_parser_message(server):
     status, headers, body = get(server, "SELECT ?x WHERE { ?x ?y }")

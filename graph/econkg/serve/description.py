@@ -48,5 +48,7 @@ def service_description(endpoint: str, graphs: dict[str, int], settings):
            Literal(settings.timeout, datatype=XSD.decimal)))
     g.add((service, URIRef("https://w3id.org/econkg/ontology#maxRows"),
            Literal(settings.max_rows, datatype=XSD.integer)))
+    g.add((service, URIRef("https://w3id.org/econkg/ontology#maxBytes"),
+           Literal(settings.max_bytes, datatype=XSD.integer)))
     return g
 
