@@ -537,12 +537,13 @@ def test_timeout_kills_the_query_and_others_keep_answering(server):
     status, _, body = get(server, TRADE, "application/sparql-results+json")
     assert status == 200
     assert_trade_row(json_rows(body))
-    for _ in range(50):
+    for _ in range(50):  # three cheap workers and two standing by, as at the start
         health = json.loads(http(server + "/health")[2])
-        if health["workers"] == 3:
+        if (health["idle"], health["standby"], health["heavy"]) == (3, 2, 0):
             break
         time.sleep(0.2)
-    assert health["workers"] == 3 and health["restarts"] >= 1 and health["timeouts"] >= 1
+    assert (health["idle"], health["standby"], health["heavy"]) == (3, 2, 0)
+    assert health["workers"] == 5 and health["restarts"] >= 1 and health["timeouts"] >= 1
 
 
 # The page -------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ turns every other request into 503. This subclass of uvicorn's `H11Protocol` add
   * a header timeout: the request line and headers must arrive within `header_timeout`
     seconds of the connection opening (or of the previous answer, on keep-alive);
   * per-client limits: at most `client_pending` connections from one address may still be
-    sending their headers — a new one pushes out the oldest (so a slow client cannot keep
-    a fast one out) — and at most `client_connections` open in all;
+    sending their headers — a new one pushes out the oldest if that has had half a second
+    (so a slow client cannot keep a fast one out), and is itself turned away if all are
+    that fresh (so a burst cannot push out the fast one) — and at most
+    `client_connections` open in all;
   * a send timeout: a client that leaves the answer unread for `send_timeout` seconds
     (the write buffer full) is disconnected, so it cannot pin memory forever;
   * 414 for an over-long request line and 431 for over-long headers, written before
@@ -31,6 +33,7 @@ log = logging.getLogger("econkg.server")
 MAX_URL = 60 << 10  # bytes in the request target (a GET query lives there)
 MAX_HEADERS = 32 << 10  # bytes in all header lines together
 MAX_HEAD = MAX_URL + MAX_HEADERS + 1024  # what h11 may buffer while a head arrives
+PENDING_GRACE = 0.5  # seconds a new connection is given before it may be pushed out
 
 
 def guarded_protocol(settings: Settings) -> type:
@@ -101,8 +104,15 @@ def guarded_protocol(settings: Settings) -> type:
         def _await_head(self) -> None:
             waiting = pending[self._address]
             waiting[self] = None
+            self._since = self.loop.time()
             while len(waiting) > settings.client_pending:
-                next(iter(waiting))._drop()
+                oldest = next(iter(waiting))
+                if self.loop.time() - oldest._since < PENDING_GRACE:
+                    # all are fresh (a burst): turn the newcomer away, keep the others
+                    waiting.pop(self, None)
+                    self._drop()
+                    return
+                oldest._drop()
             self._cancel_header_timer()
             self._header_timer = self.loop.call_later(settings.header_timeout,
                                                       self._head_too_slow)

@@ -4,8 +4,9 @@ Neither Oxigraph nor rdflib can cancel a running query, so every query runs in a
 process that can be killed. A query starts in the cheap lane (normal CPU priority). If it
 is still running after `cheap_seconds`, it becomes heavy: its worker leaves the cheap
 lane, is niced (so cheap queries win the CPU), and a fresh cheap worker is started in its
-place; the heavy worker is retired when its query ends. At most `heavy_lane` heavy
-queries run at once — one more is stopped with 503 at once — so however many heavy
+place (a standby worker steps in at once, and another is started); the heavy worker is
+retired when its query ends. At most `heavy_lane` heavy queries run at once — one more
+that has also used `cheap_seconds` of CPU is stopped with 503 — so however many heavy
 queries arrive, the cheap lane is refilled and cheap questions keep being answered.
 
 Admission by cost: a query text that has turned heavy before (the last 1 024 such texts
@@ -56,6 +57,19 @@ class _Worker:
     info: dict = field(default_factory=dict)
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc; None where unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _exit_reason(code: int | None) -> tuple[int, str]:
     """(HTTP status, message) for a worker that died with `code`."""
     if code in (-signal.SIGABRT, -signal.SIGKILL, 134, 137):
@@ -86,6 +100,7 @@ class WorkerPool:
         self.settings = settings
         self._ctx = _context()
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._standby: queue.Queue[_Worker] = queue.Queue()  # warm, waiting to step in
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -103,10 +118,10 @@ class WorkerPool:
 
     # lifecycle
     def start(self) -> None:
-        procs = [self._launch() for _ in range(self.settings.workers)]
-        for proc, conn in procs:
+        procs = [self._launch() for _ in range(self.settings.workers + self.settings.spare_workers)]
+        for i, (proc, conn) in enumerate(procs):
             worker = self._handshake(proc, conn)
-            self._idle.put(worker)
+            (self._idle if i < self.settings.workers else self._standby).put(worker)
         log.info("%d query workers ready (network: %s)", len(procs), self.network)
 
     def close(self) -> None:
@@ -155,12 +170,21 @@ class WorkerPool:
         worker.conn.close()
 
     def _replace(self, worker: _Worker | None) -> None:
-        """Retire `worker` (if any) and start a cheap-lane worker in the background."""
+        """Retire `worker` (if any) and put a cheap-lane worker in its place: a standby
+        one at once if there is one (starting a worker takes a good fraction of a second,
+        more on a busy machine), and start another in the background."""
         if worker is not None:
             self._kill(worker)
-        threading.Thread(target=self._respawn, name="econkg-respawn", daemon=True).start()
+        try:
+            self._idle.put(self._standby.get_nowait())
+            target = self._standby
+        except queue.Empty:
+            target = self._idle
+        threading.Thread(target=self._respawn, args=(target,), name="econkg-respawn",
+                         daemon=True).start()
 
-    def _respawn(self) -> None:
+    def _respawn(self, target: queue.Queue | None = None) -> None:
+        target = self._idle if target is None else target
         delay = 0.2
         while not self._closed:
             try:
@@ -173,7 +197,7 @@ class WorkerPool:
             if self._closed:
                 self._kill(worker)
             else:
-                self._idle.put(worker)
+                target.put(worker)
             return
 
     # work
@@ -193,6 +217,8 @@ class WorkerPool:
             heavy = False
         deadline = time.monotonic() + max(0.05, timeout - (time.monotonic() - started))
         cheap_until = time.monotonic() + self.settings.cheap_seconds
+        pid = worker.info.get("pid") or worker.process.pid
+        cpu_at_start = _cpu_seconds(pid)
         try:
             worker.conn.send(job)
             while not worker.conn.poll(_SLICE):
@@ -206,14 +232,20 @@ class WorkerPool:
                     raise ServerError(503, f"query stopped after {timeout:g} s (the "
                                            "server's --timeout); simplify it or add a LIMIT")
                 if not heavy and now >= cheap_until:
-                    self._remember_heavy(text_key)
-                    if not self._make_heavy(worker):
+                    # past cheap_seconds of wall time it leaves the cheap lane if the heavy
+                    # lane has room; it is refused only if it has also used that much CPU
+                    # (on a busy machine a cheap query may wait that long for a core)
+                    spent = self._spent(pid, cpu_at_start)
+                    if spent:
+                        self._remember_heavy(text_key)
+                    if self._make_heavy(worker):
+                        heavy = True
+                    elif spent:
                         self.refused_heavy += 1
                         self._stop(worker, False)
                         raise ServerError(503, f"{self.settings.heavy_lane} long-running "
                                                "queries are already running; this one was "
                                                "stopped — try again later")
-                    heavy = True
                 if heavy and cancel is not None and cancel.is_set():
                     self._stop(worker, heavy)
                     heavy = False
@@ -233,6 +265,15 @@ class WorkerPool:
         else:
             self._idle.put(worker)
         return reply
+
+    def _spent(self, pid: int, cpu_at_start: float | None) -> bool:
+        """Has the job used `cheap_seconds` of CPU? (CPU, not wall time: on a busy
+        machine a cheap query can wait for a core longer than that, and must not be
+        taken for heavy.) Wall time decides where CPU time cannot be read."""
+        if cpu_at_start is None:
+            return True
+        used = _cpu_seconds(pid)
+        return used is None or used - cpu_at_start >= self.settings.cheap_seconds
 
     def _remember_heavy(self, key: int) -> None:
         with self._lock:
@@ -287,7 +328,8 @@ class WorkerPool:
         with self._lock:
             alive = sum(1 for w in self._all if w.process.is_alive())
         return {"workers": alive, "pool_size": self.settings.workers,
-                "idle": self._idle.qsize(), "heavy": self.heavy,
+                "idle": self._idle.qsize(), "standby": self._standby.qsize(),
+                "heavy": self.heavy,
                 "heavy_lane": self.settings.heavy_lane, "restarts": self.restarts,
                 "timeouts": self.timeouts, "refused_heavy": self.refused_heavy,
                 "network": self.network}

@@ -21,8 +21,9 @@ class Settings:
     max_rows: int = 10_000  # rows (or triples) in one answer
     max_bytes: int = 16 << 20  # bytes in one answer; a longer one is cut (and says so)
     workers: int = field(default_factory=default_workers)  # the cheap lane
+    spare_workers: int = 2  # started ahead, to step in the moment a worker leaves the lane
     heavy_workers: int | None = None  # queries past cheap_seconds at once (default: workers)
-    cheap_seconds: float = 0.25  # a query still running after this is "heavy"
+    cheap_seconds: float = 0.25  # CPU seconds after which a query is "heavy"
     max_body: int = 1 << 20  # bytes in a POST body
     max_depth: int = 128  # nesting of (), {} and [] in a query
     worker_memory_mb: int = 2048  # address-space limit of each worker (Linux)
