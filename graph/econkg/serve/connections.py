@@ -9,9 +9,9 @@ turns every other request into 503. This subclass of uvicorn's `H11Protocol` add
   * a header timeout: the request line and headers must arrive within `header_timeout`
     seconds of the connection opening (or of the previous answer, on keep-alive);
   * per-client limits: at most `client_pending` connections from one address may still be
-    sending their headers — a new one pushes out the oldest if that has had half a second
-    (so a slow client cannot keep a fast one out), and is itself turned away if all are
-    that fresh (so a burst cannot push out the fast one) — and at most
+    sending their headers — a new one pushes out the oldest that has nothing unread in
+    its socket (so a slow client cannot keep a fast one out, and a burst cannot push out
+    a fast one whose request the server has simply not read yet) — and at most
     `client_connections` open in all;
   * a send timeout: a client that leaves the answer unread for `send_timeout` seconds
     (the write buffer full) is disconnected, so it cannot pin memory forever;
@@ -22,6 +22,7 @@ turns every other request into 503. This subclass of uvicorn's `H11Protocol` add
 from __future__ import annotations
 
 import logging
+import select
 from collections import OrderedDict, defaultdict
 
 import h11
@@ -33,7 +34,6 @@ log = logging.getLogger("econkg.server")
 MAX_URL = 60 << 10  # bytes in the request target (a GET query lives there)
 MAX_HEADERS = 32 << 10  # bytes in all header lines together
 MAX_HEAD = MAX_URL + MAX_HEADERS + 1024  # what h11 may buffer while a head arrives
-PENDING_GRACE = 0.5  # seconds a new connection is given before it may be pushed out
 
 
 def guarded_protocol(settings: Settings) -> type:
@@ -85,6 +85,15 @@ def guarded_protocol(settings: Settings) -> type:
             mine[self] = None
             self._await_head()
 
+        def _unread(self) -> bool:
+            """Are bytes waiting in this connection's socket, not yet read?"""
+            sock = self.transport.get_extra_info("socket")
+            try:
+                readable, _, _ = select.select([sock.fileno()], [], [], 0)
+            except (OSError, ValueError, AttributeError):
+                return False
+            return bool(readable)
+
         def _drop(self) -> None:
             """Close this connection and forget it at once (not when the loop gets round
             to connection_lost), so that a burst of connections is counted right."""
@@ -104,15 +113,14 @@ def guarded_protocol(settings: Settings) -> type:
         def _await_head(self) -> None:
             waiting = pending[self._address]
             waiting[self] = None
-            self._since = self.loop.time()
             while len(waiting) > settings.client_pending:
-                oldest = next(iter(waiting))
-                if self.loop.time() - oldest._since < PENDING_GRACE:
-                    # all are fresh (a burst): turn the newcomer away, keep the others
-                    waiting.pop(self, None)
-                    self._drop()
+                # push out the oldest that has nothing unread: one whose head is already
+                # in the socket (the loop has not got round to it yet) is a fast client
+                victim = next((c for c in waiting if c is not self and not c._unread()),
+                              next(iter(waiting)))
+                victim._drop()
+                if victim is self:
                     return
-                oldest._drop()
             self._cancel_header_timer()
             self._header_timer = self.loop.call_later(settings.header_timeout,
                                                       self._head_too_slow)

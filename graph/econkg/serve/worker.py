@@ -36,10 +36,17 @@ def worker_main(conn, memory_mb: int, isolate_network: bool) -> None:
 
 
 def _serve(ox, conn, network: str) -> None:
-    data, prefixes = conn.recv()
-    store = ox.Store()
-    store.load(data, format=ox.RdfFormat.N_QUADS)
-    del data
+    digest, prefixes = conn.recv()
+    from . import preload
+
+    if preload.STORE is not None and digest == preload.DIGEST:
+        store = preload.STORE  # forked with the graph in memory already
+    else:
+        conn.send(("need data", None))
+        data = conn.recv()
+        store = ox.Store()
+        store.load(data, format=ox.RdfFormat.N_QUADS)
+        del data
     conn.send(("ready", {"pid": os.getpid(), "network": network}))
     while True:
         try:
