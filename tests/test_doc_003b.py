@@ -102,7 +102,7 @@ def test_enterprise_types(store):
 
 
 def test_hainan_free_trade_port_window(store):
-    [trade] = observations(store, measure="TradeValue", reporter="hainan")
+    [trade] = observations(store, measure="TradeValue", reporter="hainan-free-trade-port")
     assert trade["value"] == 21_420_000_000
     assert trade["period"] == "2025-12-18/2026-01-10"
     cats = sorted(o["value"] for o in observations(
