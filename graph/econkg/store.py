@@ -39,15 +39,6 @@ class QueryError(ValueError):
     """A query that does not parse or cannot run; the message is the parser's."""
 
 
-def values_clause(bindings: dict[str, Node]) -> str:
-    """A VALUES block; terms are serialised by rdflib, which escapes quotes and braces
-    inside literals. Stores without native pre-binding use `substitute_bindings` instead:
-    a trailing VALUES block leaves the variable unbound inside the WHERE clause."""
-    names = sorted(bindings)
-    terms = " ".join(bindings[n].n3() for n in names)
-    return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
-
-
 class MemoryStore:
     """rdflib Dataset in memory; the default graph is the union of all named graphs."""
 
@@ -116,16 +107,24 @@ class OxigraphStore:
                         format=self._ox.RdfFormat.N_QUADS)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
-        text = substitute_bindings(sparql, bindings or {})
-        shape = inspect_query(text)
+        """Run a query. `bindings` are pre-bound by Oxigraph itself (SEP-0007
+        `substitutions`, like rdflib's initBindings) so the text is not rewritten. Oxigraph
+        substitutes only variables of the SELECT projection; for a parameter the query
+        does not project (or a CONSTRUCT/ASK), the engine says so and the terms are
+        written in place of the variable tokens instead (`substitute_bindings`)."""
+        shape = inspect_query(sparql)
         shape.refuse_unsafe()
         union = not shape.dataset_clause
         from .serve.isolation import may_reach_network
 
-        if not may_reach_network(text):  # no SERVICE is possible: run it here
-            kind, variables, rows, boolean, triples = self._evaluate(text, union)
+        # a bound term cannot add a keyword, but counting its text too errs on the safe side
+        risky = may_reach_network(sparql) or any(
+            may_reach_network(str(term)) for term in (bindings or {}).values())
+        if not risky:  # no SERVICE is possible: run it here
+            kind, variables, rows, boolean, triples = self._evaluate(sparql, bindings, union)
         else:  # the engine might contact another server: only behind the walls
-            kind, variables, rows, boolean, triples = _isolated(self._evaluate, text, union)
+            kind, variables, rows, boolean, triples = _isolated(self._evaluate, sparql,
+                                                                bindings, union)
         if kind == "ASK":
             return Result("ASK", boolean=boolean)
         if kind == "SELECT":
@@ -135,10 +134,19 @@ class OxigraphStore:
             g.add(t)
         return Result("CONSTRUCT", graph=g)
 
-    def _evaluate(self, text: str, union: bool) -> tuple:
+    def _evaluate(self, sparql: str, bindings: dict[str, Node] | None, union: bool) -> tuple:
         ox = self._ox
+        subs = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
         try:
-            res = self.store.query(text, use_default_graph_as_union=union)
+            try:
+                res = self.store.query(sparql, use_default_graph_as_union=union,
+                                       substitutions=subs or None)
+            except (SyntaxError, ValueError, RuntimeError) as exc:
+                if not subs or not _NOT_SUBSTITUTABLE.search(str(exc)):
+                    raise
+                text = substitute_bindings(sparql, bindings or {})
+                inspect_query(text).refuse_unsafe()
+                res = self.store.query(text, use_default_graph_as_union=union)
             if isinstance(res, ox.QueryBoolean):
                 return "ASK", [], [], bool(res), []
             if isinstance(res, ox.QuerySolutions):
@@ -198,6 +206,30 @@ def _isolated(fn, *args):
     return value
 
 
+# What Oxigraph says of a substitution it cannot make (a variable outside the projection,
+# a query form without one); anything else is a real error and is reported as one.
+_NOT_SUBSTITUTABLE = re.compile(r"projection|substitut", re.IGNORECASE)
+
+
+def to_oxigraph(term: Node):
+    """An rdflib term as the pyoxigraph term Oxigraph binds. Blank nodes are refused: in a
+    query a blank node is a variable, not a constant, and it names nothing in the store."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        try:
+            return ox.NamedNode(str(term))
+        except ValueError as exc:
+            raise QueryError(f"{str(term)!r} is not a valid IRI: {exc}") from None
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"cannot bind a {type(term).__name__} as a query parameter")
+
+
 def _from_ox(term) -> Node | None:
     if term is None:
         return None
@@ -209,11 +241,20 @@ def _from_ox(term) -> Node | None:
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib writes it
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 class RemoteStore:
-    """A SPARQL 1.1 Protocol endpoint (econkg serve, Fuseki, Virtuoso, GraphDB…)."""
+    """A SPARQL 1.1 Protocol endpoint (econkg serve, Fuseki, Virtuoso, GraphDB…).
+
+    The protocol carries query text only, so parameters are written into the text by
+    `substitute_bindings`, which puts each term where the variable token stood (never
+    pasting a value a user typed: terms are serialised and checked by `term_text`)."""
 
     def __init__(self, endpoint: str, timeout: float = 30.0):
         self.endpoint = endpoint
@@ -416,7 +457,7 @@ def term_text(term: Node) -> str:
 
 def substitute_bindings(sparql: str, bindings: dict[str, Node]) -> str:
     """Pre-bind variables the way rdflib's initBindings does, for stores that only take
-    query text (Oxigraph, remote endpoints): each `?name`/`$name` token becomes the term.
+    query text (remote endpoints): each `?name`/`$name` token becomes the term.
 
     A trailing VALUES block would be simpler but means something else: FILTERs inside the
     WHERE clause, and every nested group, still see the variable unbound (queries/_LOOKUP
