@@ -347,7 +347,7 @@ class QueryShape:
     form: str | None
     service: bool
     dataset_clause: bool
-    depth: int = 0
+    depth: int = field(default=0, compare=False)
 
     def refuse_unsafe(self, max_depth: int = 0) -> None:
         if self.form == "UPDATE":
@@ -400,6 +400,7 @@ def _lex(sparql: str) -> QueryShape:
                 form = word if word in _QUERY_FORMS else \
                     "UPDATE" if word in _UPDATE_WORDS else ""
             dataset_clause |= word == "FROM"
+            service |= word == "SERVICE"
         if kind != "ws" and kind != "comment":
             previous, previous_end = m.group(), m.end()
             significant = [*significant[-3:], (kind, m.group())]
