@@ -58,7 +58,8 @@ _FIGURE = re.compile(
     rf"\s?(?P<unit>{_UNIT})?"
 )
 _FRACTION = re.compile(rf"(?P<den>{ARABIC}|{CHINESE})分之(?P<num>{ARABIC}|{CHINESE})")
-_TENTHS = re.compile(rf"(?<![A-Za-z\d.])(?P<num>\d|10|[一二两三四五六七八九十])成(?![交为功本员果效熟品立型就套])")
+_TENTHS = re.compile(r"(?<![A-Za-z\d.])(?P<num>\d|10|[一二两三四五六七八九十])成"
+                     r"(?![交为功本员果效熟品立型就套])")
 _HALF = re.compile(rf"(?P<num>{ARABIC}|{CHINESE})(?P<unit>个?(?:年|月|天|倍|小时))半")
 _ORDINAL = re.compile(rf"第\s?(?P<num>\d+|{CHINESE})\s?(?P<what>大|位|名|次)")
 _TOP = re.compile(rf"(?:排名|位居|位列|居)前\s?(?P<num>\d+|{CHINESE})(?P<what>名|位)?"
@@ -173,9 +174,7 @@ def _is_date(text: str, m: re.Match[str], unit_text: str | None) -> bool:
     if arabic and _YEAR_DATE.fullmatch(arabic) and not m["xs"] and (
             unit_text in (None, "年") or m["to"] in ("-", "至", "到")):
         return True
-    if unit_text == "年" and text[m.end():m.end() + 1] in ("代", "级", "初", "底", "末", "度"):
-        return True
-    return False
+    return unit_text == "年" and text[m.end():m.end() + 1] in ("代", "级", "初", "底", "末", "度")
 
 
 def find_figures(line: str) -> list[Figure]:
