@@ -107,6 +107,8 @@ class Figure:
     kind: str         # money, percent, points, times, rank, count, duration, …
     sign: int         # -1 printed as a fall, +1 as a rise, 0 neither
     approx: str | None = None
+    number_start: int = -1  # where the number itself begins (start may hold 约, 增长 …)
+    number_end: int = -1    # where the number and its unit end (end may hold 以上, 左右)
 
     @property
     def magnitude(self) -> Decimal:
@@ -206,7 +208,7 @@ def find_figures(line: str) -> list[Figure]:
         if suf:
             qb = suf.end()
         approx = detect_approximation(text[qa:qb])
-        out.append(Figure(qa, qb, value, upper, unit, kind, sign, approx))
+        out.append(Figure(qa, qb, value, upper, unit, kind, sign, approx, a, b))
         taken.append((a, b))
 
     for m in _HALF.finditer(text):

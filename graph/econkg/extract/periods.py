@@ -1,0 +1,124 @@
+"""Resolve the period phrases of a line against the document's date.
+
+今年一季度 in a text dated 2019-04-12 is 2019-Q1; 去年 is 2018; 前三季度 2019-01/2019-09;
+上半年 2019-H1; 1至3月 2019-01/2019-03; 3月 2019-03; 同期/同比 make the base period the same
+span a year earlier. Each mention keeps its span so a figure takes the nearest one before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..figures import to_decimal
+
+_NUM = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
+_SUB = (rf"(?:(?P<q>第?[一二三四1-4])季度|(?P<h>[上下])半年|前(?P<qq>[一二三1-3])季度|"
+        rf"(?P<m1>{_NUM})(?:月份?)?\s?(?:至|到|-|—|~)\s?(?P<m2>{_NUM})月份?|"
+        rf"(?P<m>{_NUM})月份?(?!\s?\d{{1,2}}日)|(?P<full>全年|年度|年底|年末))")
+_YEAR = r"(?P<y>(?:19|20)\d\d)\s?年(?:度)?"
+_REL = r"(?P<rel>今年|本年|当年|去年|上年|上一年|前年|明年|次年)"
+_PERIOD = re.compile(rf"(?:{_YEAR}|{_REL})?\s?(?:{_SUB})?")
+_SPAN = re.compile(r"(?P<a>(?:19|20)\d\d)\s?(?:年)?\s?(?:至|到|-|—|~)\s?(?P<b>(?:19|20)\d\d)\s?年")
+_SINCE = re.compile(r"(?P<a>(?:19|20)\d\d)\s?年以来")
+_BASE_EXPLICIT = re.compile(r"(?:较|比|相比|对比|与)\s?(?P<y>(?:19|20)\d\d)\s?年|(?P<rel>较上年|比上年|"
+                            r"较去年|比去年)")
+_SAME_PERIOD = re.compile(r"同比|同期|year on year|year-on-year")
+_REL_SHIFT = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
+              "明年": 1, "次年": 1}
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    period: str
+    explicit_year: bool  # the line printed the year (or a relative word), not only a month
+
+
+def _month(text: str) -> int:
+    return int(to_decimal(text))
+
+
+def _compose(year: int, m: re.Match[str]) -> str | None:
+    if m["q"]:
+        q = int(to_decimal(m["q"].lstrip("第")))
+        return f"{year}-Q{q}" if 1 <= q <= 4 else None
+    if m["h"]:
+        return f"{year}-H{1 if m['h'] == '上' else 2}"
+    if m["qq"]:
+        last = 3 * int(to_decimal(m["qq"]))
+        return f"{year}-01/{year}-{last:02d}"
+    if m["m1"]:
+        a, b = _month(m["m1"]), _month(m["m2"])
+        if 1 <= a < b <= 12:
+            return f"{year}-{a:02d}/{year}-{b:02d}"
+        return None
+    if m["m"]:
+        a = _month(m["m"])
+        return f"{year}-{a:02d}" if 1 <= a <= 12 else None
+    return str(year)
+
+
+def find_periods(text: str, doc_year: int, context_year: int | None = None) -> list[Mention]:
+    """Every period phrase on a (normalised, simplified) line, left to right."""
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for m in _SPAN.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        if a < b:
+            out.append(Mention(m.start(), m.end(), f"{a}/{b}", True))
+            taken.append((m.start(), m.end()))
+    for m in _SINCE.finditer(text):
+        out.append(Mention(m.start(), m.end(), f"{m['a']}/..", True))
+        taken.append((m.start(), m.end()))
+    year_now = context_year or doc_year
+    for m in _PERIOD.finditer(text):
+        if m.end() == m.start() or any(s <= m.start() < e for s, e in taken):
+            continue
+        if m["y"] is None and m["rel"] is None:
+            if m["full"] in ("年度", None) and not (m["q"] or m["h"] or m["qq"] or m["m1"]
+                                                    or m["m"]):
+                continue
+            if m["full"] == "年度":
+                continue
+            # a month or quarter alone: the year in force on the line, else the document's
+            if m["m"] and text[m.start() - 1:m.start()] in ("个", "连", "续") :
+                continue
+            period = _compose(year_now, m)
+            explicit = False
+        else:
+            year = int(m["y"]) if m["y"] else doc_year + _REL_SHIFT[m["rel"]]
+            year_now = year
+            period = _compose(year, m)
+            explicit = True
+        if period:
+            out.append(Mention(m.start(), m.end(), period, explicit))
+    out.sort(key=lambda p: p.start)
+    return out
+
+
+def shift_year(period: str, years: int) -> str:
+    """The same span `years` later (negative: earlier): 2025-Q1 → 2024-Q1."""
+    return re.sub(r"(?:19|20)\d\d", lambda m: str(int(m[0]) + years), period)
+
+
+def base_period(clause: str, period: str | None) -> str | None:
+    """What a change compares against: 较2024年 → 2024, 同比/同期 → a year earlier."""
+    m = None
+    for m in _BASE_EXPLICIT.finditer(clause):
+        pass
+    if m is not None:
+        if m["y"]:
+            return m["y"]
+        return shift_year(period, -1) if period else None
+    if period and _SAME_PERIOD.search(clause):
+        return shift_year(period, -1)
+    return None
+
+
+def year_of(period: str | None) -> int | None:
+    if not period:
+        return None
+    m = re.search(r"(?:19|20)\d\d", period)
+    return int(m[0]) if m else None

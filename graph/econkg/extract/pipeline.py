@@ -1,0 +1,230 @@
+"""One document → draft rows: the steps of extraction, in order."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ..figures import decimal_literal, find_figures, normalise
+from ..seeds import MAX_QUOTE, UNITS
+from . import EXTRACTOR_VERSION
+from .attributes import commodity_for, last_flow, measure_for, modality_for, parties, routes_for
+from .entities import Lexicon, find_entities, load_lexicon, unknown_names
+from .normalise import clean, original_span
+from .periods import base_period, find_periods, year_of
+from .reading import Document, DocumentError
+from .relations import find_relations
+
+MAX_FIGURES_PER_LINE = 1000
+_SENTENCE_END = re.compile(r"[。！？；!?;]|\.(?=\s|$)")
+_CLAUSE_END = re.compile(r"[,，;；。！？!?：:]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_VALUE_KINDS = {"money", "quantity", "count", "rate"}
+
+
+@dataclass
+class Drafts:
+    source: dict[str, str]
+    observations: list[dict[str, str]] = field(default_factory=list)
+    relations: list[dict[str, str]] = field(default_factory=list)
+    entities: list[dict[str, str]] = field(default_factory=list)
+    skipped_translations: int = 0
+
+
+@dataclass
+class _Context:
+    reporter: str = ""
+    partner: str = ""
+    period: str | None = None
+    year: int | None = None
+
+
+def parse_date(text: str) -> tuple[str, int]:
+    """(ISO date as given, its year): 2019-04-12, 2019-04 or 2019."""
+    text = text.strip()
+    m = re.fullmatch(r"((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?", text)
+    if not m:
+        raise DocumentError(f"--date {text!r}: give the document's date as YYYY-MM-DD "
+                            "(or YYYY-MM, YYYY)")
+    try:
+        date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+    except ValueError as exc:
+        raise DocumentError(f"--date {text!r}: {exc}") from None
+    return text, int(m[1])
+
+
+def source_name(doc: Document, seeds: Path) -> str:
+    """The document's seed name: its own if it follows NNN_<16 hex>.txt, else the next free
+    number with a hash of its text, so citations and named graphs stay unique."""
+    name = doc.path.name
+    if re.fullmatch(r"[0-9]{3}_[0-9a-f]{16}\.txt", name):
+        return name
+    used = {p.name[:3] for p in (Path(seeds) / "observations").glob("*.csv")}
+    sources = Path(seeds) / "sources.csv"
+    if sources.is_file():
+        used |= {line[:3] for line in sources.read_text(encoding="utf-8").splitlines()[1:]}
+    n = 0
+    while f"{n:03d}" in used:
+        n += 1
+    digest = hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest()[:16]
+    return f"{n:03d}_{digest}.txt"
+
+
+def _han_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if _HAN.match(c)) / len(letters) if letters else 0.0
+
+
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = decimal_literal(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _quote(line: str, index: list[int], f, start: int | None = None) -> str:
+    a, b = original_span(index, f.start if start is None else start, f.end)
+    quote = line[a:b].strip()
+    if len(quote) > MAX_QUOTE:
+        a, b = original_span(index, f.number_start, f.number_end)
+        quote = line[a:b].strip()
+    return quote[:MAX_QUOTE] if len(quote) > MAX_QUOTE else quote
+
+
+def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = "",
+                     publisher: str = "", url: str = "", lang: str = "",
+                     lexicon: Lexicon | None = None, name: str | None = None) -> Drafts:
+    """Read every line and propose its figures, relations and unknown names."""
+    _, doc_year = parse_date(doc_date)
+    lex = lexicon or load_lexicon(seeds)
+    src = name or source_name(doc, seeds)
+    zh_lines = sum(1 for line in doc.lines if _HAN.search(line))
+    en_lines = sum(1 for line in doc.lines if line.strip() and _han_share(line) < 0.2)
+    language = lang or ("zh|en" if zh_lines and en_lines > 3 else "zh" if zh_lines else "en")
+    first_text = next((line.strip() for line in doc.lines if line.strip()), "")
+    drafts = Drafts({"file": src, "title_zh": title if _HAN.search(title) else first_text[:80],
+                     "title_en": title if title and not _HAN.search(title) else "",
+                     "date": doc_date, "publisher": publisher,
+                     "kind": "web page" if url else "document", "language": language,
+                     "lines": str(len(doc.lines))})
+    if url:
+        drafts.source["kind"] = f"web page ({url})"
+    ctx = _Context(year=doc_year)
+    prev_han_values: set[Decimal] = set()
+    new_names: dict[str, dict[str, str]] = {}
+    for n, line in enumerate(doc.lines, start=1):
+        if not line.strip():
+            continue
+        text, index = clean(line)
+        norm = normalise(text)
+        figures = [f for f in find_figures(text) if f.unit is not None]
+        if len(figures) > MAX_FIGURES_PER_LINE:
+            raise DocumentError(f"{doc.path.name}:{n}: {len(figures)} figures on one line; "
+                                f"is this a table? (at most {MAX_FIGURES_PER_LINE})")
+        values = {f.magnitude for f in figures}
+        if _HAN.search(norm) and _han_share(norm) >= 0.2:
+            prev_han_values = values
+        elif figures and values <= prev_han_values:
+            drafts.skipped_translations += len(figures)  # the translation of the line above
+            continue
+        mentions = find_entities(norm, lex)
+        periods = find_periods(norm, doc_year, ctx.year)
+        for p in periods:
+            if p.explicit_year:
+                ctx.year = year_of(p.period) or ctx.year
+        sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
+        previous = previous_row = None
+        for f in figures:
+            s_start = max(s for s in sentence_starts if s <= f.number_start)
+            s_end = min([s for s in sentence_starts if s > f.number_start] + [len(norm)])
+            c_start = max([m.end() for m in _CLAUSE_END.finditer(norm, 0, f.number_start)]
+                          + [0])
+            clause = norm[c_start:f.number_start]
+            before = norm[s_start:f.number_start]
+            certain = 1.0
+            reporter, partner, hint, here = parties(norm, f.number_start, s_start, mentions)
+            if not here:
+                reporter, partner = "", ""
+            flow = last_flow(before) or hint
+            growth = f.kind in ("percent", "times") and (f.sign or "同比" in clause)
+            if (growth and previous is not None and previous.kind in _VALUE_KINDS
+                    and previous_row is not None and previous.number_start >= s_start
+                    and not re.search(r"出口|进口|贸易|exports?|imports?|trade", clause)):
+                # a growth rate follows the value it qualifies: 出口23亿美元，增长5%
+                reporter = previous_row["reporter"]
+                partner = previous_row["partner"]
+                flow = previous_row["flow"]
+                commodity = previous_row["commodity"]
+                period = previous_row["period"] or None
+            else:
+                commodity = commodity_for(before, s_start, mentions)
+                period = None
+                for p in periods:
+                    if p.end <= f.number_start:
+                        period = p.period
+            if not reporter:
+                reporter, certain = (ctx.reporter, certain - 0.2) if ctx.reporter else ("", 0.4)
+                if not partner and ctx.partner and reporter == ctx.reporter:
+                    partner = ctx.partner
+            if period is None:
+                period = ctx.period
+                certain -= 0.1
+            measure = measure_for(f.kind, f.unit, f.sign, clause if f.kind != "money"
+                                  else before, flow)
+            if measure in ("ExportValue", "ImportValue", "TradeValue", "TradeBalance"):
+                flow = {"ExportValue": "export", "ImportValue": "import",
+                        "TradeValue": "total", "TradeBalance": "balance"}[measure]
+            if measure == "OtherMeasure":
+                certain -= 0.2
+            if f.unit not in UNITS:
+                certain -= 0.3
+            base = ""
+            if measure in ("GrowthRate", "Multiple", "Contribution", "ShareChange",
+                           "PriceChange", "CountChange"):
+                base = base_period(before, period) or ""
+            row = {
+                "measure": measure, "reporter": reporter, "partner": partner,
+                "flow": flow if measure not in ("Rank", "Count", "Quantity") else "",
+                "commodity": commodity,
+                "via": "|".join(routes_for(s_start, s_end, norm, mentions)),
+                "period": period or "", "base_period": base,
+                "value": _fmt(f.value), "upper": _fmt(f.upper), "unit": f.unit,
+                "approx": f.approx or "", "modality": modality_for(norm[s_start:f.end]),
+                "note_en": f"Draft from line {n}: {measure} ({f.kind}).",
+                "source": src, "line": str(n), "quote": _quote(line, index, f),
+                "confidence": f"{max(0.1, certain):.2f}", "status": "candidate",
+            }
+            if row["quote"] and row["quote"] in line:
+                drafts.observations.append(row)
+            previous, previous_row = f, row
+            if reporter:
+                ctx.reporter, ctx.partner = reporter, partner
+            if period:
+                ctx.period = period
+        for rel in find_relations(norm, mentions, ctx.reporter):
+            a, b = original_span(index, rel.start, rel.end)
+            quote = line[a:b].strip()
+            if len(quote) > MAX_QUOTE:
+                quote = quote[:MAX_QUOTE]
+            drafts.relations.append({
+                "subject": rel.subject, "predicate": rel.predicate, "object": rel.object,
+                "note_en": f"Draft from line {n}: {rel.note}.", "source": src, "line": str(n),
+                "quote": quote, "confidence": "0.60", "status": "candidate"})
+        for start, end, nm, kind, typ in unknown_names(norm, mentions):
+            if nm in new_names:
+                continue
+            a, b = original_span(index, start, end)
+            quote = line[a:b][:MAX_QUOTE]
+            new_names[nm] = {"kind": kind, "id": "", "type": typ, "label_en": "",
+                             "label_zh": nm, "aliases": "", "wikidata": "",
+                             "note_en": f"Name first seen on line {n}; give it an id and an "
+                                        "English label.",
+                             "source": src, "line": str(n), "quote": quote,
+                             "confidence": "0.50", "status": "candidate"}
+    drafts.entities = list(new_names.values())
+    drafts.source["extractor"] = EXTRACTOR_VERSION
+    return drafts
