@@ -5,8 +5,8 @@ For each source document listed in seeds/sources.csv (texts from ../shared/seeds
 labels, then pair its observations with the curated ones: a pair is on the same line, in
 the same unit, with values within 0.5 % of each other (sign included). Reports per document:
 
-  recall     curated figures the extractor found
-  precision  extracted figures that a curator also recorded
+  recall     curated rows whose printed figure the extractor found
+  precision  extracted figures that a curator also recorded (in any row)
   measure / reporter / partner / period: agreement over the paired figures
 
 Goals (issue 12): recall ≥ 97 %, precision ≥ 90 %, each attribute ≥ 85 %.
@@ -49,13 +49,16 @@ def curated(seeds: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def pair(found: list[dict[str, str]], wanted: list[dict[str, str]]):
-    """Greedy one-to-one pairing; among candidates prefer the same measure."""
+    """Pair each curated row with an extracted figure on the same line, in the same unit,
+    within 0.5 % (preferring the same measure). One printed figure may stand behind several
+    curated rows (6成以上 for two kinds of robot), so an extracted figure may pair with more
+    than one row; it is a figure, not a row, that is found or not."""
     used: set[int] = set()
     pairs, misses = [], []
     for w in wanted:
         best = None
         for i, f in enumerate(found):
-            if i in used or f["line"] != w["line"] or f["unit"] != w["unit"]:
+            if f["line"] != w["line"] or f["unit"] != w["unit"]:
                 continue
             if not _near(Decimal(f["value"]), Decimal(w["value"])):
                 continue
@@ -68,7 +71,7 @@ def pair(found: list[dict[str, str]], wanted: list[dict[str, str]]):
             used.add(best)
             pairs.append((found[best], w))
     extra = [f for i, f in enumerate(found) if i not in used]
-    return pairs, misses, extra
+    return pairs, misses, extra, len(used)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'document':28} {'seed':>5} {'found':>5} {'recall':>7} {'precis.':>7} " + \
         " ".join(f"{a:>8}" for a in ATTRIBUTES)
     print(header)
-    totals = {"wanted": 0, "found": 0, "paired": 0, **{a: 0 for a in ATTRIBUTES}}
+    totals = {"wanted": 0, "found": 0, "paired": 0, "hits": 0, **{a: 0 for a in ATTRIBUTES}}
     ok = True
     for d in docs:
         path = args.sources / d["file"]
@@ -97,16 +100,17 @@ def main(argv: list[str] | None = None) -> int:
         drafts = extract_document(read_document(path), d["date"], args.seeds, lexicon=lex,
                                   name=d["file"])
         wanted = gold.get(d["file"], [])
-        pairs, misses, extra = pair(drafts.observations, wanted)
+        pairs, misses, extra, hits = pair(drafts.observations, wanted)
         agree = {a: sum(1 for f, w in pairs if f[a] == w[a]) for a in ATTRIBUTES}
         n = len(pairs) or 1
         recall = len(pairs) / (len(wanted) or 1)
-        precision = len(pairs) / (len(drafts.observations) or 1)
+        precision = hits / (len(drafts.observations) or 1)
         print(f"{d['file']:28} {len(wanted):5} {len(drafts.observations):5} {recall:7.1%} "
               f"{precision:7.1%} " + " ".join(f"{agree[a] / n:8.1%}" for a in ATTRIBUTES))
         totals["wanted"] += len(wanted)
         totals["found"] += len(drafts.observations)
         totals["paired"] += len(pairs)
+        totals["hits"] += hits
         for a in ATTRIBUTES:
             totals[a] += agree[a]
         if args.misses:
@@ -122,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"   diff  L{w['line']:>4} {w['quote']:16} " + "; ".join(diff))
     n = totals["paired"] or 1
     scores = {"recall": totals["paired"] / (totals["wanted"] or 1),
-              "precision": totals["paired"] / (totals["found"] or 1),
+              "precision": totals["hits"] / (totals["found"] or 1),
               **{a: totals[a] / n for a in ATTRIBUTES}}
     print(f"{'all':28} {totals['wanted']:5} {totals['found']:5} {scores['recall']:7.1%} "
           f"{scores['precision']:7.1%} " + " ".join(f"{scores[a]:8.1%}" for a in ATTRIBUTES))

@@ -23,6 +23,7 @@ _FLOW_WORDS = [
     (re.compile(r"进口|输入|imports?"), "import"),
     (re.compile(r"顺差|逆差|差额|surplus|deficit"), "balance"),
 ]
+_SCOPE = re.compile(r"第|最|首|前|范围|各国|各地|平均")
 _SHARE = re.compile(r"占|比重|份额|占比|比例|share")
 _CONTRIBUTION = re.compile(r"拉动|拉低|贡献|拖累|contribut")
 _PRICE = re.compile(r"价格|价|price")
@@ -30,7 +31,7 @@ _INVEST = re.compile(r"投资|investment")
 _STOCK = re.compile(r"存量|累计|stock")
 _TARGET = re.compile(r"目标|力争|target|goal")
 _CAPACITY = re.compile(r"能力|产能|运力|通过能力|设计|capacity")
-_MULTIPLE_BASE = re.compile(r"的$|是$")
+_GROWTH_AFTER = re.compile(r"(?:以上|左右|多)?的?(?:增长|增速|增幅|growth)")
 
 MODALITY_MARKERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"尚未|缺乏|缺少|没有|未能|未曾|not yet|lack"), "lack"),
@@ -54,28 +55,26 @@ class Attributes:
 
 
 def last_flow(window: str) -> str:
-    best, at = "", -1
-    for rx, flow in _FLOW_WORDS:
-        for m in rx.finditer(window):
-            # 进出口 holds both 出口 and 进口: the longest word at a place wins
-            if m.start() > at or (m.start() == at and flow == "total"):
-                best, at = flow, m.start()
-    if best == "total":
-        m = None
-        for m in _FLOW_WORDS[0][0].finditer(window):
-            pass
-        if m is not None and m[0] in ("贸易", "trade"):
-            # 贸易 followed later by 出口 / 进口 reads as the direction
-            tail = window[m.end():]
-            if "出口" in tail and "进口" not in tail:
-                return "export"
-            if "进口" in tail and "出口" not in tail:
-                return "import"
-    return best
+    """The flow word nearest before the figure; 进出口 is one word, not 进口 and 出口."""
+    found = [(m.start(), m.end(), flow) for rx, flow in _FLOW_WORDS for m in rx.finditer(window)]
+    found = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o != f
+                                         for o in found)]
+    if not found:
+        return ""
+    start, end, flow = max(found)
+    if flow == "total" and window[start:end] in ("贸易", "trade"):
+        tail = window[end:]  # 贸易 then 出口 or 进口 later reads as the direction
+        if "出口" in tail and "进口" not in tail:
+            return "export"
+        if "进口" in tail and "出口" not in tail:
+            return "import"
+    return flow
 
 
-def measure_for(kind: str, unit: str | None, sign: int, clause: str, flow: str) -> str:
-    """The proposed measure for a figure of this kind printed after `clause`."""
+def measure_for(kind: str, unit: str | None, sign: int, clause: str, flow: str,
+                after: str = "", in_words: bool = False) -> str:
+    """The proposed measure for a figure of this kind printed after `clause` and before
+    `after`; `in_words`: a percentage printed as 六成, 三分之一, 一半."""
     if _TARGET.search(clause) and kind in ("money", "quantity", "count"):
         return "Target"
     if kind == "money":
@@ -89,10 +88,12 @@ def measure_for(kind: str, unit: str | None, sign: int, clause: str, flow: str) 
             return "Share"
         if _PRICE.search(tail) and sign:
             return "PriceChange"
-        if sign or re.search(r"同比|增速|增幅|降幅|growth", clause):
+        if sign or re.search(r"同比|增速|增幅|降幅|growth", clause) or _GROWTH_AFTER.match(after):
             return "GrowthRate"
-        if _SHARE.search(clause):
+        if _SHARE.search(clause) or in_words:
             return "Share"
+        if re.search(r"增长|下降|增加|减少", clause):
+            return "GrowthRate"
         return "OtherMeasure"
     if kind == "points":
         if _CONTRIBUTION.search(clause[-14:]):
@@ -104,6 +105,8 @@ def measure_for(kind: str, unit: str | None, sign: int, clause: str, flow: str) 
         return "Rank"
     if kind == "count":
         return "CountChange" if sign else "Count"
+    if kind == "duration" and re.search(r"连续|续|consecutive", clause[-4:]):
+        return "Count"
     if kind == "quantity":
         return "Capacity" if _CAPACITY.search(clause) else "Quantity"
     if kind == "rate":
@@ -126,7 +129,8 @@ def parties(text: str, figure_start: int, sentence_start: int,
     中朝, A 与 B: both sides of the trade. The last pattern before the figure wins.
     """
     places = [m for m in mentions if m.entity.type in COUNTRY_TYPES
-              and sentence_start <= m.start and m.end <= figure_start]
+              and sentence_start <= m.start and m.end <= figure_start
+              and not _SCOPE.match(text, m.end)]
     reporter = partner = hint = ""
     prev_end = None
     for i, m in enumerate(places):
@@ -148,11 +152,29 @@ def parties(text: str, figure_start: int, sentence_start: int,
             hint = ""
         elif re.search(r"(?:与|同|和)\s?$", before) and reporter:
             partner = m.entity.id
-        else:
+        elif m.entity.label_en != "World":  # the world buys and sells; it does not report
             reporter = m.entity.id
             partner = ""
         prev_end = m.end
     return reporter, partner, hint, bool(places)
+
+
+def listed_partners(text: str, figure_start: int, sentence_start: int,
+                    mentions: list[Mention]) -> list[str]:
+    """对东盟、拉美、非洲进出口分别…: the parties a 分别 sentence takes in turn."""
+    window = text[sentence_start:figure_start]
+    at = window.rfind("分别")
+    if at < 0:
+        return []
+    places = [m for m in mentions if m.entity.type in COUNTRY_TYPES
+              and sentence_start <= m.start and m.end <= sentence_start + at]
+    run: list[Mention] = []
+    for m in places:
+        if run and re.fullmatch(r"\s?(?:、|和|及|与|以及|,|and)\s?", text[run[-1].end:m.start]):
+            run.append(m)
+        else:
+            run = [m]
+    return [m.entity.id for m in run] if len(run) > 1 else []
 
 
 def commodity_for(window: str, offset: int, mentions: list[Mention]) -> str:

@@ -21,8 +21,8 @@ _REL = r"(?P<rel>今年|本年|当年|去年|上年|上一年|前年|明年|次�
 _PERIOD = re.compile(rf"(?:{_YEAR}|{_REL})?\s?(?:{_SUB})?")
 _SPAN = re.compile(r"(?P<a>(?:19|20)\d\d)\s?(?:年)?\s?(?:至|到|-|—|~)\s?(?P<b>(?:19|20)\d\d)\s?年")
 _SINCE = re.compile(r"(?P<a>(?:19|20)\d\d)\s?年以来")
-_BASE_EXPLICIT = re.compile(r"(?:较|比|相比|对比|与)\s?(?P<y>(?:19|20)\d\d)\s?年|(?P<rel>较上年|比上年|"
-                            r"较去年|比去年)")
+_BASE_EXPLICIT = re.compile(r"(?:较|比|相比|对比|与)\s?(?P<y>(?:19|20)\d\d)\s?年|"
+                            r"(?P<rel>较上年|比上年|较去年|比去年)")
 _SAME_PERIOD = re.compile(r"同比|同期|year on year|year-on-year")
 _REL_SHIFT = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
               "明年": 1, "次年": 1}
@@ -60,8 +60,21 @@ def _compose(year: int, m: re.Match[str]) -> str | None:
     return str(year)
 
 
-def find_periods(text: str, doc_year: int, context_year: int | None = None) -> list[Mention]:
-    """Every period phrase on a (normalised, simplified) line, left to right."""
+def _ends_after(period: str, doc_date: str) -> bool:
+    """Whether a period's last month is after the document's date (so not yet reported)."""
+    last = period.split("/")[-1]
+    m = re.fullmatch(r"(\d{4})(?:-(?:Q(\d)|H(\d)|(\d\d)))?", last)
+    if not m or len(doc_date) < 7:
+        return False
+    month = (int(m[2]) * 3 if m[2] else int(m[3]) * 6 if m[3] else int(m[4]) if m[4] else 12)
+    return (int(m[1]), month) > (int(doc_date[:4]), int(doc_date[5:7]))
+
+
+def find_periods(text: str, doc_year: int, context_year: int | None = None,
+                 doc_date: str = "") -> list[Mention]:
+    """Every period phrase on a (normalised, simplified) line, left to right. A month or
+    quarter printed without a year takes the year in force; if that span has not ended by
+    the document's date it is last year's (12月份 in a February release)."""
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for m in _SPAN.finditer(text):
@@ -86,6 +99,8 @@ def find_periods(text: str, doc_year: int, context_year: int | None = None) -> l
             if m["m"] and text[m.start() - 1:m.start()] in ("个", "连", "续") :
                 continue
             period = _compose(year_now, m)
+            if period and doc_date and _ends_after(period, doc_date):
+                period = _compose(year_now - 1, m)
             explicit = False
         else:
             year = int(m["y"]) if m["y"] else doc_year + _REL_SHIFT[m["rel"]]
@@ -105,9 +120,8 @@ def shift_year(period: str, years: int) -> str:
 
 def base_period(clause: str, period: str | None) -> str | None:
     """What a change compares against: 较2024年 → 2024, 同比/同期 → a year earlier."""
-    m = None
-    for m in _BASE_EXPLICIT.finditer(clause):
-        pass
+    found = list(_BASE_EXPLICIT.finditer(clause))
+    m = found[-1] if found else None
     if m is not None:
         if m["y"]:
             return m["y"]
@@ -122,3 +136,19 @@ def year_of(period: str | None) -> int | None:
         return None
     m = re.search(r"(?:19|20)\d\d", period)
     return int(m[0]) if m else None
+
+
+def streak(period: str | None, n: int, unit: str) -> str | None:
+    """连续9年 ending in 2025 → 2017/2025; 连续3个季度 ending 2025-Q4 → 2025-Q2/2025-Q4."""
+    if not period or "/" in period or n < 2:
+        return period
+    m = re.fullmatch(r"(\d{4})(?:-Q(\d))?", period)
+    if not m:
+        return period
+    y = int(m[1])
+    if unit == "Year" and not m[2]:
+        return f"{y - n + 1}/{y}"
+    if unit == "Number" and m[2]:
+        q = y * 4 + int(m[2]) - 1 - (n - 1)
+        return f"{q // 4}-Q{q % 4 + 1}/{period}"
+    return period

@@ -12,10 +12,19 @@ from pathlib import Path
 from ..figures import decimal_literal, find_figures, normalise
 from ..seeds import MAX_QUOTE, UNITS
 from . import EXTRACTOR_VERSION
-from .attributes import commodity_for, last_flow, measure_for, modality_for, parties, routes_for
+from .attributes import (
+    commodity_for,
+    last_flow,
+    listed_partners,
+    measure_for,
+    modality_for,
+    parties,
+    routes_for,
+)
 from .entities import Lexicon, find_entities, load_lexicon, unknown_names
+from .figures import worth_a_row
 from .normalise import clean, original_span
-from .periods import base_period, find_periods, year_of
+from .periods import Mention, base_period, find_periods, streak, year_of
 from .reading import Document, DocumentError
 from .relations import find_relations
 
@@ -95,6 +104,26 @@ def _quote(line: str, index: list[int], f, start: int | None = None) -> str:
     return quote[:MAX_QUOTE] if len(quote) > MAX_QUOTE else quote
 
 
+_BASE_AFTER = re.compile(r"\s?(?:同期|同月|同季|的水平)?的?\s?$")
+
+
+def _period_for(norm: str, f, periods: list[Mention], s_start: int, c_start: int) -> str | None:
+    """The figure's period: the phrase in its clause before it, else the first phrase of
+    its sentence (Chinese puts the time first), else the line's last phrase before it.
+    A phrase right before a multiple (是2024年同期的2.3倍) is its base, not its period."""
+    before = [p for p in periods if p.end <= f.number_start]
+    if f.kind in ("times", "percent") and before and _BASE_AFTER.match(
+            norm[before[-1].end:f.number_start]) and "同期" in norm[before[-1].end:f.number_start]:
+        before = before[:-1]
+    in_clause = [p for p in before if p.start >= c_start]
+    if in_clause:
+        return in_clause[-1].period
+    in_sentence = [p for p in before if p.start >= s_start]
+    if in_sentence:
+        return in_sentence[0].period
+    return None
+
+
 def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = "",
                      publisher: str = "", url: str = "", lang: str = "",
                      lexicon: Lexicon | None = None, name: str | None = None) -> Drafts:
@@ -114,6 +143,9 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
     if url:
         drafts.source["kind"] = f"web page ({url})"
     ctx = _Context(year=doc_year)
+    title_line = next((i for i, line in enumerate(doc.lines, 1) if line.strip()), 0)
+    later_values = {f.magnitude for line in doc.lines[title_line:]
+                    for f in find_figures(line) if f.unit}
     prev_han_values: set[Decimal] = set()
     new_names: dict[str, dict[str, str]] = {}
     for n, line in enumerate(doc.lines, start=1):
@@ -121,18 +153,24 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             continue
         text, index = clean(line)
         norm = normalise(text)
-        figures = [f for f in find_figures(text) if f.unit is not None]
+        figures = [f for f in find_figures(text) if worth_a_row(f, text)]
         if len(figures) > MAX_FIGURES_PER_LINE:
             raise DocumentError(f"{doc.path.name}:{n}: {len(figures)} figures on one line; "
                                 f"is this a table? (at most {MAX_FIGURES_PER_LINE})")
-        values = {f.magnitude for f in figures}
+        values = [f.magnitude for f in figures]
         if _HAN.search(norm) and _han_share(norm) >= 0.2:
-            prev_han_values = values
-        elif figures and values <= prev_han_values:
-            drafts.skipped_translations += len(figures)  # the translation of the line above
+            prev_han_values = set(values)
+        elif figures and 2 * sum(v in prev_han_values for v in values) >= len(values):
+            # the translation of the Chinese line above: cite the original, once
+            drafts.skipped_translations += len(figures)
+            prev_han_values = set()
             continue
+        else:
+            prev_han_values = set()
+        if n == title_line:
+            figures = [f for f in figures if f.magnitude not in later_values]
         mentions = find_entities(norm, lex)
-        periods = find_periods(norm, doc_year, ctx.year)
+        periods = find_periods(norm, doc_year, ctx.year, doc_date)
         for p in periods:
             if p.explicit_year:
                 ctx.year = year_of(p.period) or ctx.year
@@ -162,10 +200,17 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                 period = previous_row["period"] or None
             else:
                 commodity = commodity_for(before, s_start, mentions)
-                period = None
-                for p in periods:
-                    if p.end <= f.number_start:
-                        period = p.period
+                period = _period_for(norm, f, periods, s_start, c_start)
+            listed = listed_partners(norm, f.number_start, s_start, mentions)
+            if listed:
+                k = sum(1 for g in figures if g.kind == f.kind and s_start <= g.number_start
+                        < f.number_start and norm.rfind("分别", 0, g.number_start) >= s_start
+                        and norm.rfind("分别", 0, g.number_start) == norm.rfind(
+                            "分别", 0, f.number_start))
+                if k < len(listed) and norm.rfind("分别", 0, f.number_start) >= s_start:
+                    partner = listed[k]
+                    if reporter == partner:
+                        reporter = ""
             if not reporter:
                 reporter, certain = (ctx.reporter, certain - 0.2) if ctx.reporter else ("", 0.4)
                 if not partner and ctx.partner and reporter == ctx.reporter:
@@ -173,8 +218,15 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             if period is None:
                 period = ctx.period
                 certain -= 0.1
+            after = norm[f.number_end:f.number_end + 8]
+            in_words = f.kind == "percent" and not re.search(
+                r"\d\s*%|per ?cent", norm[f.number_start:f.number_end])
             measure = measure_for(f.kind, f.unit, f.sign, clause if f.kind != "money"
-                                  else before, flow)
+                                  else before, flow, after, in_words)
+            if f.kind == "money" and re.match(r"(?:的|贸易)?(?:顺差|逆差|差额)", after):
+                measure, flow = "TradeBalance", "balance"
+            if re.search(r"连续|续", norm[max(0, f.number_start - 4):f.number_start]):
+                period = streak(period, int(f.magnitude), f.unit or "")
             if measure in ("ExportValue", "ImportValue", "TradeValue", "TradeBalance"):
                 flow = {"ExportValue": "export", "ImportValue": "import",
                         "TradeValue": "total", "TradeBalance": "balance"}[measure]
@@ -201,10 +253,12 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             if row["quote"] and row["quote"] in line:
                 drafts.observations.append(row)
             previous, previous_row = f, row
-            if reporter:
-                ctx.reporter, ctx.partner = reporter, partner
-            if period:
-                ctx.period = period
+            if row["modality"] in ("", "fact"):
+                # plans and forecasts do not move the narrative's "now"
+                if reporter:
+                    ctx.reporter, ctx.partner = reporter, partner
+                if period and "/" not in period:
+                    ctx.period = period
         for rel in find_relations(norm, mentions, ctx.reporter):
             a, b = original_span(index, rel.start, rel.end)
             quote = line[a:b].strip()

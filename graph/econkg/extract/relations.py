@@ -7,6 +7,7 @@ X与Y隔江相望 / 接壤 / 毗邻 → adjoins; X位于/地处Y → locatedIn; 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -16,8 +17,8 @@ from .entities import Mention
 _ADJOIN = re.compile(r"隔江相望|隔河相望|隔海相望|接壤|毗邻|相邻|相连|borders?")
 _LOCATED = re.compile(r"位于|地处|坐落于|地处于|located in")
 _VIA = re.compile(r"经由|经过|通过|经")
-_RANK = re.compile(r"(?:第[一二三四五六七八九十\d]+大|最大)(?:的)?(?P<what>贸易伙伴|出口市场|出口目的地|"
-                   r"进口来源|贸易国|邻国)")
+_RANK = re.compile(r"(?:第[一二三四五六七八九十\d]+大|最大)(?:的)?"
+                   r"(?P<what>贸易伙伴|出口市场|出口目的地|进口来源|贸易国|邻国)")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def find_relations(text: str, mentions: list[Mention], reporter: str = "") -> li
     out: list[Candidate] = []
     bounds = [0] + [m.end() for m in re.finditer(r"[。！？；!?;]", text)] + [len(text)]
     places = COUNTRY_TYPES | {"Port", "BorderCrossing", "River"}
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
+    for lo, hi in itertools.pairwise(bounds):
         sentence = text[lo:hi]
         for m in _ADJOIN.finditer(sentence):
             at = lo + m.start()
