@@ -144,8 +144,10 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
         drafts.source["kind"] = f"web page ({url})"
     ctx = _Context(year=doc_year)
     title_line = next((i for i, line in enumerate(doc.lines, 1) if line.strip()), 0)
-    later_values = {f.magnitude for line in doc.lines[title_line:]
-                    for f in find_figures(line) if f.unit}
+    # a headline figure restated in the body is cited where the body prints it (the line
+    # right after the title may be its translation, so it does not count)
+    body = [line for line in doc.lines[title_line:] if line.strip()][1:]
+    later_values = {f.magnitude for line in body for f in find_figures(line) if f.unit}
     prev_han_values: set[Decimal] = set()
     new_names: dict[str, dict[str, str]] = {}
     for n, line in enumerate(doc.lines, start=1):
@@ -240,7 +242,7 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                 base = base_period(before, period) or ""
             row = {
                 "measure": measure, "reporter": reporter, "partner": partner,
-                "flow": flow if measure not in ("Rank", "Count", "Quantity") else "",
+                "flow": flow if measure not in ("Rank", "Count") else "",
                 "commodity": commodity,
                 "via": "|".join(routes_for(s_start, s_end, norm, mentions)),
                 "period": period or "", "base_period": base,

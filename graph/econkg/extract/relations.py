@@ -73,7 +73,8 @@ def find_relations(text: str, mentions: list[Mention], reporter: str = "") -> li
                                      "located in"))
         for m in _VIA.finditer(sentence):
             route = _after(mentions, lo + m.end(), min(hi, lo + m.end() + 12), ROUTE_TYPES)
-            subject = _before(mentions, lo + m.start(), lo, COUNTRY_TYPES)
+            subject = (_before(mentions, lo + m.start(), lo, COUNTRY_TYPES)
+                       or (_after(mentions, route.end, hi, COUNTRY_TYPES) if route else None))
             who = subject.entity.id if subject else reporter
             if route is not None and who:
                 out.append(Candidate(who, "passesThrough", route.entity.id, lo + m.start(),

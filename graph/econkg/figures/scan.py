@@ -60,7 +60,8 @@ _FIGURE = re.compile(
 _FRACTION = re.compile(rf"(?P<den>{ARABIC}|{CHINESE})分之(?P<num>{ARABIC}|{CHINESE})")
 _TENTHS = re.compile(r"(?<![A-Za-z\d.])(?P<num>\d|10|[一二两三四五六七八九十])成"
                      r"(?![交为功本员果效熟品立型就套])")
-_HALF = re.compile(rf"(?P<num>{ARABIC}|{CHINESE})(?P<unit>个?(?:年|月|天|倍|小时))半")
+_HALF = re.compile(rf"(?P<num>{ARABIC}|{CHINESE})(?:(?P<u1>个?(?:年|倍|天|小时|个月))半|"
+                   rf"个?半(?P<u2>个?月|天|小时|年))")
 _ORDINAL = re.compile(rf"第\s?(?P<num>\d+|{CHINESE})\s?(?P<what>大|位|名|次)")
 _TOP = re.compile(rf"(?:排名|位居|位列|居)前\s?(?P<num>\d+|{CHINESE})(?P<what>名|位)?"
                   rf"|前\s?(?P<num2>\d+|{CHINESE})\s?(?:名|位)")
@@ -211,9 +212,10 @@ def find_figures(line: str) -> list[Figure]:
         out.append(Figure(qa, qb, value, upper, unit, kind, sign, approx, a, b))
         taken.append((a, b))
 
-    for m in _HALF.finditer(text):
-        unit, kind = _unit_of(m["unit"].lstrip("个").replace("小时", "天"))
-        if m["unit"].endswith("小时"):
+    for m in _HALF.finditer(text):  # 一年半, 两个半月, 3倍半: n and a half
+        unit_text = (m["u1"] or m["u2"]).lstrip("个")
+        unit, kind = _unit_of("个月" if unit_text == "月" else unit_text)
+        if unit_text == "小时":
             unit, kind = "Hour", "duration"
         add(m.start(), m.end(), to_decimal(m["num"]) + Decimal("0.5"), None, unit, kind)
     for m in _FRACTION.finditer(text):
