@@ -381,7 +381,7 @@ def test_extract_accept_build_query(tmp_path, mini_seeds):
     drafts = _extract(tmp_path, mini_seeds, "快报\n今年一季度，中国对朝鲜出口2,315.4万美元，"
                                             "同比下降了4.1%。\n丹东与新义州隔江相望。\n")
     rows = list(csv.DictReader((drafts / "observations.csv").open(encoding="utf-8")))
-    for i, row in enumerate(rows):
+    for i in range(len(rows)):
         _edit(drafts / "observations.csv", i + 2, status="accepted")
     _edit(drafts / "relations.csv", 2, status="accepted")
     runner = CliRunner()

@@ -148,13 +148,20 @@ def parties(text: str, figure_start: int, sentence_start: int,
             if gap is not None and re.fullmatch(r"\s?(?:自|从)\s?", gap):
                 reporter = places[i - 1].entity.id
         elif gap is not None and re.fullmatch(r"\s?(?:与|和|同|跟|、|and)?\s?", gap):
-            reporter, partner = places[i - 1].entity.id, m.entity.id
+            a, b = places[i - 1], m
+            if a.entity.label_en == "World":  # the world buys and sells; it does not report
+                a, b = b, a
+            reporter, partner = a.entity.id, b.entity.id
             hint = ""
+        elif gap is not None and re.fullmatch(r"\s?(?:是|为|成为|仍是|仍为|继续是|已是)\s?", gap):
+            # 欧盟是我国第一大进口来源地: the figure is ours, the EU is the partner
+            reporter, partner = m.entity.id, places[i - 1].entity.id
         elif re.search(r"(?:与|同|和)\s?$", before) and reporter:
             partner = m.entity.id
-        elif m.entity.label_en != "World":  # the world buys and sells; it does not report
+        elif m.entity.label_en != "World":
             reporter = m.entity.id
-            partner = ""
+            if partner == reporter:
+                partner = ""
         prev_end = m.end
     return reporter, partner, hint, bool(places)
 

@@ -14,6 +14,7 @@ from ..figures import to_decimal
 
 _NUM = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
 _SUB = (rf"(?:(?P<q>第?[一二三四1-4])季度|(?P<h>[上下])半年|前(?P<qq>[一二三1-3])季度|"
+        rf"前(?P<nm>{_NUM})个月|"
         rf"(?P<m1>{_NUM})(?:月份?)?\s?(?:至|到|-|—|~)\s?(?P<m2>{_NUM})月份?|"
         rf"(?P<m>{_NUM})月份?(?!\s?\d{{1,2}}日)|(?P<full>全年|年度|年底|年末))")
 _YEAR = r"(?P<y>(?:19|20)\d\d)\s?年(?:度)?"
@@ -24,6 +25,10 @@ _SINCE = re.compile(r"(?P<a>(?:19|20)\d\d)\s?年以来")
 _BASE_EXPLICIT = re.compile(r"(?:较|比|相比|对比|与)\s?(?P<y>(?:19|20)\d\d)\s?年|"
                             r"(?P<rel>较上年|比上年|较去年|比去年)")
 _SAME_PERIOD = re.compile(r"同比|同期|year on year|year-on-year")
+# Five-year plans: 十四五 is 2021–2025.
+_PLANS = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026,
+          "十六五": 2031}
+_PLAN = re.compile(r"[“\"]?(?P<n>十[一二三四五六]五)[”\"]?(?:时期|期间|规划)?")
 _REL_SHIFT = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
               "明年": 1, "次年": 1}
 
@@ -49,6 +54,9 @@ def _compose(year: int, m: re.Match[str]) -> str | None:
     if m["qq"]:
         last = 3 * int(to_decimal(m["qq"]))
         return f"{year}-01/{year}-{last:02d}"
+    if m["nm"]:
+        last = _month(m["nm"])
+        return f"{year}-01/{year}-{last:02d}" if 1 <= last <= 12 else None
     if m["m1"]:
         a, b = _month(m["m1"]), _month(m["m2"])
         if 1 <= a < b <= 12:
@@ -85,13 +93,17 @@ def find_periods(text: str, doc_year: int, context_year: int | None = None,
     for m in _SINCE.finditer(text):
         out.append(Mention(m.start(), m.end(), f"{m['a']}/..", True))
         taken.append((m.start(), m.end()))
+    for m in _PLAN.finditer(text):
+        first = _PLANS[m["n"]]
+        out.append(Mention(m.start(), m.end(), f"{first}/{first + 4}", True))
+        taken.append((m.start(), m.end()))
     year_now = context_year or doc_year
     for m in _PERIOD.finditer(text):
         if m.end() == m.start() or any(s <= m.start() < e for s, e in taken):
             continue
         if m["y"] is None and m["rel"] is None:
             if m["full"] in ("年度", None) and not (m["q"] or m["h"] or m["qq"] or m["m1"]
-                                                    or m["m"]):
+                                                    or m["m"] or m["nm"]):
                 continue
             if m["full"] == "年度":
                 continue

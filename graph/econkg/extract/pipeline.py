@@ -104,6 +104,7 @@ def _quote(line: str, index: list[int], f, start: int | None = None) -> str:
     return quote[:MAX_QUOTE] if len(quote) > MAX_QUOTE else quote
 
 
+_AS_BASE = re.compile(r"(?:比|较|相比|对比|与|同)\s?$")  # 比2024年: a base, not the period
 _BASE_AFTER = re.compile(r"\s?(?:同期|同月|同季|的水平)?的?\s?$")
 
 
@@ -111,7 +112,8 @@ def _period_for(norm: str, f, periods: list[Mention], s_start: int, c_start: int
     """The figure's period: the phrase in its clause before it, else the first phrase of
     its sentence (Chinese puts the time first), else the line's last phrase before it.
     A phrase right before a multiple (是2024年同期的2.3倍) is its base, not its period."""
-    before = [p for p in periods if p.end <= f.number_start]
+    before = [p for p in periods if p.end <= f.number_start
+              and not _AS_BASE.search(norm[max(0, p.start - 3):p.start])]
     if f.kind in ("times", "percent") and before and _BASE_AFTER.match(
             norm[before[-1].end:f.number_start]) and "同期" in norm[before[-1].end:f.number_start]:
         before = before[:-1]
