@@ -142,6 +142,9 @@ def parties(text: str, figure_start: int, sentence_start: int,
             hint = "export"
             if gap is not None and re.fullmatch(r"\s?(?:的)?(?:对|向)\s?", gap):
                 reporter = places[i - 1].entity.id
+        elif re.search(r"(?:入境|输往|运往|销往|出口到|出口至|运抵|输入|进入|输|into)\s?$", before):
+            partner = m.entity.id  # 入境朝鲜, 运往朝鲜: the destination
+            hint = "export"
         elif re.search(r"(?:自|从|from)\s?$", before):
             partner = m.entity.id
             hint = "import"

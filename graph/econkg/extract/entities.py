@@ -28,7 +28,7 @@ _COMPOUND = re.compile(
     rf"(?P<a>[{_ABBR}])(?P<b>[{_ABBR}])(?:两国|双边|之间|间|互为|贸易|经贸|边境|关系|合作|友好|"
     rf"班列|进出口|交易|商品|口岸|界河|边界|会谈|峰会|首脑|元首|投资|本币|能源|农业|地方)")
 _PREPOSITION = re.compile(
-    rf"(?P<p>对|自|从|向|与|同|访|赴|来|驻|在|和)(?P<a>[{_ABBR}])(?=出口|进口|贸易|投资|合作|"
+    rf"(?P<p>对|自|从|向|与|同|访|赴|来|驻|在|和|输|运)(?P<a>[{_ABBR}])(?=出口|进口|贸易|投资|合作|"
     rf"援助|输出|销售|出售|供应|运输|发运|交付|开放|关系|经贸|方|$|[,，。、的])")
 # Suffixes that mark a proper name, with the entity kind and type to propose.
 NAME_SUFFIXES: list[tuple[str, str, str]] = [

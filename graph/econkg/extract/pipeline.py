@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -152,9 +152,10 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
     later_values = {f.magnitude for line in body for f in find_figures(line) if f.unit}
     prev_han_values: set[Decimal] = set()
     new_names: dict[str, dict[str, str]] = {}
+    carry = ""
     for n, line in enumerate(doc.lines, start=1):
         if not line.strip():
-            continue
+            continue  # text exported from PDF puts blank lines inside sentences
         text, index = clean(line)
         norm = normalise(text)
         figures = [f for f in find_figures(text) if worth_a_row(f, text)]
@@ -173,22 +174,28 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             prev_han_values = set()
         if n == title_line:
             figures = [f for f in figures if f.magnitude not in later_values]
-        mentions = find_entities(norm, lex)
-        periods = find_periods(norm, doc_year, ctx.year, doc_date)
+        # a hard-wrapped line continues the sentence the line above left open
+        full = carry + norm
+        off = len(carry)
+        shifted = [replace(f, start=f.start + off, end=f.end + off,
+                           number_start=f.number_start + off, number_end=f.number_end + off)
+                   for f in figures]
+        mentions = find_entities(full, lex)
+        periods = find_periods(full, doc_year, ctx.year, doc_date)
         for p in periods:
             if p.explicit_year:
                 ctx.year = year_of(p.period) or ctx.year
-        sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(norm)]
+        sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(full)]
         previous = previous_row = None
-        for f in figures:
+        for f0, f in zip(figures, shifted, strict=True):
             s_start = max(s for s in sentence_starts if s <= f.number_start)
-            s_end = min([s for s in sentence_starts if s > f.number_start] + [len(norm)])
-            c_start = max([m.end() for m in _CLAUSE_END.finditer(norm, 0, f.number_start)]
+            s_end = min([s for s in sentence_starts if s > f.number_start] + [len(full)])
+            c_start = max([m.end() for m in _CLAUSE_END.finditer(full, 0, f.number_start)]
                           + [0])
-            clause = norm[c_start:f.number_start]
-            before = norm[s_start:f.number_start]
+            clause = full[c_start:f.number_start]
+            before = full[s_start:f.number_start]
             certain = 1.0
-            reporter, partner, hint, here = parties(norm, f.number_start, s_start, mentions)
+            reporter, partner, hint, here = parties(full, f.number_start, s_start, mentions)
             if not here:
                 reporter, partner = "", ""
             flow = last_flow(before) or hint
@@ -204,14 +211,14 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                 period = previous_row["period"] or None
             else:
                 commodity = commodity_for(before, s_start, mentions)
-                period = _period_for(norm, f, periods, s_start, c_start)
-            listed = listed_partners(norm, f.number_start, s_start, mentions)
+                period = _period_for(full, f, periods, s_start, c_start)
+            listed = listed_partners(full, f.number_start, s_start, mentions)
             if listed:
-                k = sum(1 for g in figures if g.kind == f.kind and s_start <= g.number_start
-                        < f.number_start and norm.rfind("分别", 0, g.number_start) >= s_start
-                        and norm.rfind("分别", 0, g.number_start) == norm.rfind(
+                k = sum(1 for g in shifted if g.kind == f.kind and s_start <= g.number_start
+                        < f.number_start and full.rfind("分别", 0, g.number_start) >= s_start
+                        and full.rfind("分别", 0, g.number_start) == full.rfind(
                             "分别", 0, f.number_start))
-                if k < len(listed) and norm.rfind("分别", 0, f.number_start) >= s_start:
+                if k < len(listed) and full.rfind("分别", 0, f.number_start) >= s_start:
                     partner = listed[k]
                     if reporter == partner:
                         reporter = ""
@@ -222,14 +229,14 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             if period is None:
                 period = ctx.period
                 certain -= 0.1
-            after = norm[f.number_end:f.number_end + 8]
+            after = full[f.number_end:f.number_end + 8]
             in_words = f.kind == "percent" and not re.search(
-                r"\d\s*%|per ?cent", norm[f.number_start:f.number_end])
+                r"\d\s*%|per ?cent", full[f.number_start:f.number_end])
             measure = measure_for(f.kind, f.unit, f.sign, clause if f.kind != "money"
                                   else before, flow, after, in_words)
             if f.kind == "money" and re.match(r"(?:的|贸易)?(?:顺差|逆差|差额)", after):
                 measure, flow = "TradeBalance", "balance"
-            if re.search(r"连续|续", norm[max(0, f.number_start - 4):f.number_start]):
+            if re.search(r"连续|续", full[max(0, f.number_start - 4):f.number_start]):
                 period = streak(period, int(f.magnitude), f.unit or "")
             if measure in ("ExportValue", "ImportValue", "TradeValue", "TradeBalance"):
                 flow = {"ExportValue": "export", "ImportValue": "import",
@@ -246,12 +253,12 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                 "measure": measure, "reporter": reporter, "partner": partner,
                 "flow": flow if measure not in ("Rank", "Count") else "",
                 "commodity": commodity,
-                "via": "|".join(routes_for(s_start, s_end, norm, mentions)),
+                "via": "|".join(routes_for(s_start, s_end, full, mentions)),
                 "period": period or "", "base_period": base,
                 "value": _fmt(f.value), "upper": _fmt(f.upper), "unit": f.unit,
-                "approx": f.approx or "", "modality": modality_for(norm[s_start:f.end]),
+                "approx": f.approx or "", "modality": modality_for(full[s_start:f.end]),
                 "note_en": f"Draft from line {n}: {measure} ({f.kind}).",
-                "source": src, "line": str(n), "quote": _quote(line, index, f),
+                "source": src, "line": str(n), "quote": _quote(line, index, f0),
                 "confidence": f"{max(0.1, certain):.2f}", "status": "candidate",
             }
             if row["quote"] and row["quote"] in line:
@@ -263,6 +270,11 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                     ctx.reporter, ctx.partner = reporter, partner
                 if period and "/" not in period:
                     ctx.period = period
+        tail = full[max([m.end() for m in _SENTENCE_END.finditer(full)] + [0]):]
+        carry = tail[-300:] if line.strip() and not _SENTENCE_END.search(
+            line.strip()[-1:]) else ""
+        mentions = [replace(m, start=m.start - off, end=m.end - off) for m in mentions
+                    if m.start >= off]
         for rel in find_relations(norm, mentions, ctx.reporter):
             a, b = original_span(index, rel.start, rel.end)
             quote = line[a:b].strip()
