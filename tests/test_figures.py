@@ -306,3 +306,14 @@ def test_decimal_literal(text, literal):
 def test_parse_decimal_rejects(bad):
     with pytest.raises(ValueError):
         parse_decimal(bad)
+
+
+def test_chinese_numerals_agree_with_cn2an():
+    """cn2an writes the numerals; our reader must read every one back (an outside oracle)."""
+    cn2an = pytest.importorskip("cn2an")
+    import random
+
+    rng = random.Random(7)
+    numbers = [*range(0, 1200), *(rng.randint(0, 10 ** 13) for _ in range(800))]
+    wrong = [(n, cn2an.an2cn(n)) for n in numbers if chinese_to_int(cn2an.an2cn(n)) != n]
+    assert wrong == []
