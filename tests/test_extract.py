@@ -435,3 +435,27 @@ def test_cli_import_stays_light():
 def test_commands_are_listed():
     r = CliRunner().invoke(main, ["--help"])
     assert "extract" in r.output and "accept" in r.output
+
+
+def test_verify_citations_checks_the_sign_against_the_whole_line(tmp_path, mini_seeds):
+    """拉低…1.4个百分点: the quote leaves the direction out, the line does not."""
+    from econkg.citations import verify_citations
+    from econkg.seeds import load_seeds
+
+    src = "005_0123456789abcdef.txt"
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / src).write_text("价格下跌，拉低了整体进口增速1.4个百分点。\n", encoding="utf-8")
+    with (mini_seeds / "sources.csv").open("a", encoding="utf-8") as h:
+        h.write(f"{src},快报,Bulletin,2019-04-12,,bulletin,zh,1\n")
+    (mini_seeds / "observations").mkdir()
+    header = ("id,measure,reporter,partner,flow,commodity,via,period,base_period,value,upper,"
+              "unit,approx,modality,stated_by,counts,share_of,restates,note_en,source,line,quote\n")
+    for value, bad in (("-1.4", False), ("1.4", True)):
+        (mini_seeds / "observations" / "005.csv").write_text(
+            header + f"x,Contribution,china,,import,,,2019,,{value},,PercentagePoint,,,,,,,"
+                     f"Drag.,{src},1,1.4个百分点\n", encoding="utf-8")
+        _, problems = verify_citations(load_seeds(mini_seeds), texts)
+        assert bool(problems) is bad, problems
+        if bad:
+            assert "observations/005.csv:2: field 'value': 1.4 has the wrong sign" in problems[0]

@@ -7,11 +7,20 @@ line with its unit, range and sign, `approx` reads hedges, `reading` checks a se
 
 from .approx import APPROX_MARKERS, APPROXIMATIONS, detect_approximation
 from .numerals import DIGITS, SCALES, chinese_to_int, normalise, to_decimal
-from .reading import Candidate, Reading, close, decimal_literal, parse_decimal, read_quote
+from .reading import (
+    Candidate,
+    Reading,
+    close,
+    decimal_literal,
+    parse_decimal,
+    read_quote,
+    sign_on_line,
+)
 from .scan import UNIT_TABLE, Figure, direction, find_figures
 
 __all__ = [
     "APPROXIMATIONS", "APPROX_MARKERS", "DIGITS", "SCALES", "UNIT_TABLE", "Candidate",
     "Figure", "Reading", "chinese_to_int", "close", "decimal_literal", "detect_approximation",
-    "direction", "find_figures", "normalise", "parse_decimal", "read_quote", "to_decimal",
+    "direction", "find_figures", "normalise", "parse_decimal", "read_quote", "sign_on_line",
+    "to_decimal",
 ]

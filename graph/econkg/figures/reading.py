@@ -118,3 +118,16 @@ def decimal_literal(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return (text or "0") + ".0" if "." not in (text or "0") else text
+
+
+def sign_on_line(line: str, quote: str) -> int:
+    """The sign the line gives the figure it prints as `quote` (-1, +1, or 0 for none),
+    reading the words before the quote in its clause, as `direction` does."""
+    at = line.find(quote)
+    if at < 0:
+        return 0
+    text = normalise(line)
+    figures = [f for f in find_figures(line) if at <= f.number_start < at + len(quote)]
+    if figures:
+        return figures[0].sign
+    return direction(text, at)
