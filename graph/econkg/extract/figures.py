@@ -14,7 +14,8 @@ from ..figures import Figure, normalise
 
 _ARTICLE_COUNTERS = set("个场种项次批类支套份轮部座条件只台家名位人户所款")
 _NAME_COUNTERS = set("届大")
-_STREAK = re.compile(r"(?:连续|时隔|相隔|续|历时|长达|用时|耗时|仅用|仅|第|consecutive|for)\s?$")
+_STREAK = re.compile(r"(?:连续|时隔|相隔|续|历时|长达|用时|耗时|仅用|仅|第|建交|成立|"
+                     r"consecutive|for)\s?$")
 
 
 def worth_a_row(f: Figure, text: str) -> bool:

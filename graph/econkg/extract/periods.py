@@ -22,6 +22,10 @@ _REL = r"(?P<rel>今年|本年|当年|去年|上年|上一年|前年|明年|次�
 _PERIOD = re.compile(rf"(?:{_YEAR}|{_REL})?\s?(?:{_SUB})?")
 _SPAN = re.compile(r"(?P<a>(?:19|20)\d\d)\s?(?:年)?\s?(?:至|到|-|—|~)\s?(?P<b>(?:19|20)\d\d)\s?年")
 _SINCE = re.compile(r"(?P<a>(?:19|20)\d\d)\s?年以来")
+_DAY = r"(?:(?P<{y}>(?:19|20)\d\d)\s?年\s?)?(?P<{m}>\d{{1,2}})\s?月\s?(?P<{d}>\d{{1,2}})\s?[日号]"
+_DAYS = re.compile(_DAY.format(y="y1", m="m1", d="d1") + r"(?:\s?(?:至|到|—|-|~|－)\s?"
+                   + _DAY.format(y="y2", m="m2", d="d2") + ")?")
+_LAST_YEARS = re.compile(rf"(?:过去|近|最近|这)?(?P<n>{_NUM}|\d{{1,2}})\s?年(?:来|以来|间)")
 _BASE_EXPLICIT = re.compile(r"(?:较|比|相比|对比|与)\s?(?P<y>(?:19|20)\d\d)\s?年|"
                             r"(?P<rel>较上年|比上年|较去年|比去年)")
 _SAME_PERIOD = re.compile(r"同比|同期|year on year|year-on-year")
@@ -39,6 +43,15 @@ class Mention:
     end: int
     period: str
     explicit_year: bool  # the line printed the year (or a relative word), not only a month
+
+
+def _day(year: int, month: str, day: str) -> str | None:
+    from datetime import date
+
+    try:
+        return date(year, int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def _month(text: str) -> int:
@@ -93,13 +106,29 @@ def find_periods(text: str, doc_year: int, context_year: int | None = None,
     for m in _SINCE.finditer(text):
         out.append(Mention(m.start(), m.end(), f"{m['a']}/..", True))
         taken.append((m.start(), m.end()))
+    for m in _DAYS.finditer(text):
+        y1 = int(m["y1"]) if m["y1"] else (context_year or doc_year)
+        first = _day(y1, m["m1"], m["d1"])
+        last = _day(int(m["y2"]) if m["y2"] else y1, m["m2"], m["d2"]) if m["m2"] else None
+        if first and (m["m2"] is None or last):
+            out.append(Mention(m.start(), m.end(), f"{first}/{last}" if last else first,
+                               bool(m["y1"])))
+            taken.append((m.start(), m.end()))
+    for m in _LAST_YEARS.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        n, y = int(to_decimal(m["n"])), context_year or doc_year
+        if 1 < n <= 50:
+            out.append(Mention(m.start(), m.end(), f"{y - n + 1}/{y}", False))
+            taken.append((m.start(), m.end()))
     for m in _PLAN.finditer(text):
         first = _PLANS[m["n"]]
         out.append(Mention(m.start(), m.end(), f"{first}/{first + 4}", True))
         taken.append((m.start(), m.end()))
     year_now = context_year or doc_year
     for m in _PERIOD.finditer(text):
-        if m.end() == m.start() or any(s <= m.start() < e for s, e in taken):
+        if m.end() == m.start() or any(s <= m.start() < e or s < m.end() <= e
+                                       for s, e in taken):
             continue
         if m["y"] is None and m["rel"] is None:
             if m["full"] in ("年度", None) and not (m["q"] or m["h"] or m["qq"] or m["m1"]

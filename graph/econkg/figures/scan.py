@@ -63,6 +63,8 @@ _TENTHS = re.compile(r"(?<![A-Za-z\d.])(?P<num>\d|10|[一二两三四五六七�
 _HALF = re.compile(rf"(?P<num>{ARABIC}|{CHINESE})(?:(?P<u1>个?(?:年|倍|天|小时|个月))半|"
                    rf"个?半(?P<u2>个?月|天|小时|年))")
 _ORDINAL = re.compile(rf"第\s?(?P<num>\d+|{CHINESE})\s?(?P<what>大|位|名|次)")
+_ORDINAL_LIST = re.compile(rf"第\s?(?P<num>\d+|{CHINESE})\s?"
+                           rf"(?=[、和及与]\s?第\s?(?:\d+|{CHINESE})\s?[大位名])")
 _TOP = re.compile(rf"(?:排名|位居|位列|居)前\s?(?P<num>\d+|{CHINESE})(?P<what>名|位)?"
                   rf"|前\s?(?P<num2>\d+|{CHINESE})\s?(?:名|位)")
 _FIRST = re.compile(r"首位|第一位|最大(?=的?(?:贸易|出口|进口|市场|来源|伙伴|投资|口岸|城市|"
@@ -224,6 +226,8 @@ def find_figures(line: str) -> list[Figure]:
     for m in _TENTHS.finditer(text):
         add(m.start(), m.end(), to_decimal(m["num"]) * 10, None, "Percent", "percent")
     for m in _ORDINAL.finditer(text):
+        add(m.start(), m.end(), to_decimal(m["num"]), None, "Position", "rank", signed=False)
+    for m in _ORDINAL_LIST.finditer(text):  # 第二、第三大: the first rank of a pair
         add(m.start(), m.end(), to_decimal(m["num"]), None, "Position", "rank", signed=False)
     for m in _TOP.finditer(text):
         add(m.start(), m.end(), to_decimal(m["num"] or m["num2"]), None, "Position", "rank",
