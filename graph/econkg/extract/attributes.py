@@ -128,7 +128,8 @@ def parties(text: str, figure_start: int, sentence_start: int,
     对/向 B 出口 and A 对 B: A reports, B is the partner; 自/从 B 进口: an import from B;
     中朝, A 与 B: both sides of the trade. The last pattern before the figure wins.
     """
-    places = [m for m in mentions if m.entity.type in COUNTRY_TYPES
+    places = [m for m in mentions if (m.entity.type in COUNTRY_TYPES
+                                      or m.entity.kind == "organisations")
               and sentence_start <= m.start and m.end <= figure_start
               and not _SCOPE.match(text, m.end)]
     reporter = partner = hint = ""

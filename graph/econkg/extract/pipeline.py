@@ -220,7 +220,7 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                             "分别", 0, f.number_start))
                 if k < len(listed) and full.rfind("分别", 0, f.number_start) >= s_start:
                     partner = listed[k]
-                    if reporter == partner:
+                    if reporter in listed:
                         reporter = ""
             if not reporter:
                 reporter, certain = (ctx.reporter, certain - 0.2) if ctx.reporter else ("", 0.4)
