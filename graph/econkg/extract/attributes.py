@@ -172,20 +172,20 @@ def parties(text: str, figure_start: int, sentence_start: int,
 
 def listed_partners(text: str, figure_start: int, sentence_start: int,
                     mentions: list[Mention]) -> list[str]:
-    """对东盟、拉美、非洲进出口分别…: the parties a 分别 sentence takes in turn."""
-    window = text[sentence_start:figure_start]
-    at = window.rfind("分别")
-    if at < 0:
-        return []
+    """对东盟、拉美、非洲进出口…: the last list of two or more parties before the figure,
+    which a run of figures (or 分别) then takes in turn."""
     places = [m for m in mentions if m.entity.type in COUNTRY_TYPES
-              and sentence_start <= m.start and m.end <= sentence_start + at]
+              and sentence_start <= m.start and m.end <= figure_start]
     run: list[Mention] = []
+    best: list[Mention] = []
     for m in places:
         if run and re.fullmatch(r"\s?(?:、|和|及|与|以及|,|and)\s?", text[run[-1].end:m.start]):
             run.append(m)
         else:
             run = [m]
-    return [m.entity.id for m in run] if len(run) > 1 else []
+        if len(run) > 1:
+            best = list(run)
+    return [m.entity.id for m in best]
 
 
 def commodity_for(window: str, offset: int, mentions: list[Mention]) -> str:

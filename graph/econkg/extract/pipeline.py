@@ -104,6 +104,22 @@ def _quote(line: str, index: list[int], f, start: int | None = None) -> str:
     return quote[:MAX_QUOTE] if len(quote) > MAX_QUOTE else quote
 
 
+_LIST_GAP = re.compile(r"\s?(?:、|和|及|与|以及|,)\s?")
+
+
+def _run_of(text: str, figures: list, f) -> list:
+    """The figures printed as one list with f (3.9%、4.9%和6%), in order; a run restarts
+    at any other word, and a figure of another kind does not join it."""
+    same = [g for g in figures if g.kind == f.kind]
+    runs: list[list] = []
+    for g in same:
+        if runs and _LIST_GAP.fullmatch(text[runs[-1][-1].end:g.start]):
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    return next(r for r in runs if f in r)
+
+
 _AS_BASE = re.compile(r"(?:比|较|相比|对比|与|同)\s?$")  # 比2024年: a base, not the period
 _BASE_AFTER = re.compile(r"\s?(?:同期|同月|同季|的水平)?的?\s?$")
 
@@ -214,11 +230,10 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                 period = _period_for(full, f, periods, s_start, c_start)
             listed = listed_partners(full, f.number_start, s_start, mentions)
             if listed:
-                k = sum(1 for g in shifted if g.kind == f.kind and s_start <= g.number_start
-                        < f.number_start and full.rfind("分别", 0, g.number_start) >= s_start
-                        and full.rfind("分别", 0, g.number_start) == full.rfind(
-                            "分别", 0, f.number_start))
-                if k < len(listed) and full.rfind("分别", 0, f.number_start) >= s_start:
+                run = _run_of(full, shifted, f)
+                k = run.index(f)
+                fenbie = full.rfind("分别", s_start, f.number_start) >= 0
+                if k < len(listed) and (fenbie or len(run) == len(listed)):
                     partner = listed[k]
                     if reporter in listed:
                         reporter = ""
