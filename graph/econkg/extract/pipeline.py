@@ -202,7 +202,7 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             if p.explicit_year:
                 ctx.year = year_of(p.period) or ctx.year
         sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(full)]
-        previous = previous_row = None
+        previous = previous_row = line_period = None
         for f0, f in zip(figures, shifted, strict=True):
             s_start = max(s for s in sentence_starts if s <= f.number_start)
             s_end = min([s for s in sentence_starts if s > f.number_start] + [len(full)])
@@ -241,6 +241,8 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                 reporter, certain = (ctx.reporter, certain - 0.2) if ctx.reporter else ("", 0.4)
                 if not partner and ctx.partner and reporter == ctx.reporter:
                     partner = ctx.partner
+            if re.match(r"\s?(?:同期|同时期|same period)", full[s_start:]):
+                period = line_period or period  # 同期，…: the period just reported
             if period is None:
                 period = ctx.period
                 certain -= 0.1
@@ -251,7 +253,8 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                                   else before, flow, after, in_words)
             if f.kind == "money" and re.match(r"(?:的|贸易)?(?:顺差|逆差|差额)", after):
                 measure, flow = "TradeBalance", "balance"
-            if re.search(r"连续|续", full[max(0, f.number_start - 4):f.number_start]):
+            streaked = bool(re.search(r"连续|续", full[max(0, f.number_start - 4):f.number_start]))
+            if streaked:
                 period = streak(period, int(f.magnitude), f.unit or "")
             if measure in ("ExportValue", "ImportValue", "TradeValue", "TradeBalance"):
                 flow = {"ExportValue": "export", "ImportValue": "import",
@@ -283,8 +286,12 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                 # plans and forecasts do not move the narrative's "now"
                 if reporter:
                     ctx.reporter, ctx.partner = reporter, partner
-                if period and "/" not in period:
-                    ctx.period = period
+                if period and not streaked:
+                    line_period = period
+                    # across lines only the year carries: a month or quarter is one claim's
+                    years = {year_of(x) for x in period.split("/") if x != ".."}
+                    if len(years) == 1:
+                        ctx.period = str(years.pop())
         tail = full[max([m.end() for m in _SENTENCE_END.finditer(full)] + [0]):]
         carry = tail[-300:] if line.strip() and not _SENTENCE_END.search(
             line.strip()[-1:]) else ""
