@@ -97,6 +97,10 @@ def load_lexicon(seeds: Path) -> Lexicon:
                                 english.setdefault(name.lower(), known)
                         else:
                             terms.setdefault(to_simplified(name), known)
+                            # 共建“一带一路”国家 is also written 共建国家
+                            short = re.sub(r"[“\"「『][^”\"」』]{1,12}[”\"」』]", "", name)
+                            if short != name and len(short) >= 3:
+                                terms.setdefault(to_simplified(short), known)
     for alias, label in SYNONYMS.items():
         if label in terms:
             terms.setdefault(alias, terms[label])

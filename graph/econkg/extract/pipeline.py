@@ -13,6 +13,7 @@ from ..figures import decimal_literal, find_figures, normalise
 from ..seeds import MAX_QUOTE, UNITS
 from . import EXTRACTOR_VERSION
 from .attributes import (
+    COUNTRY_TYPES,
     commodity_for,
     last_flow,
     listed_partners,
@@ -228,6 +229,17 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             else:
                 commodity = commodity_for(before, s_start, mentions)
                 period = _period_for(full, f, periods, s_start, c_start)
+            if f.kind == "rank":
+                # 中国是俄罗斯第一大贸易伙伴: the ranking is Russia's, China is ranked
+                owner = [m for m in mentions if m.end <= f.number_start
+                         and re.fullmatch(r"\s?的?\s?", full[m.end:f.number_start])
+                         and m.entity.type in COUNTRY_TYPES]
+                if owner:
+                    reporter = owner[-1].entity.id
+                    others = [m.entity.id for m in mentions if m.end <= owner[-1].start
+                              and m.start >= max(0, s_start - 200)
+                              and m.entity.type in COUNTRY_TYPES and m.entity.id != reporter]
+                    partner = others[-1] if others else ""
             listed = listed_partners(full, f.number_start, s_start, mentions)
             if listed:
                 run = _run_of(full, shifted, f)
