@@ -137,6 +137,8 @@ def parties(text: str, figure_start: int, sentence_start: int,
     for i, m in enumerate(places):
         before = text[max(sentence_start, m.start - 2):m.start]
         gap = text[prev_end:m.start] if prev_end is not None else None
+        if re.search(r"(?:占|占到|占据|of)\s?$", before):
+            continue  # 占我国外贸的比重: the whole a share is of, not whose figure it is
         if re.search(r"(?:对|向|to)\s?$", before) or (gap is not None and re.fullmatch(
                 r"\s?(?:的)?(?:对|向)\s?", gap)):
             partner = m.entity.id
