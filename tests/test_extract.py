@@ -459,3 +459,54 @@ def test_verify_citations_checks_the_sign_against_the_whole_line(tmp_path, mini_
         assert bool(problems) is bad, problems
         if bad:
             assert "observations/005.csv:2: field 'value': 1.4 has the wrong sign" in problems[0]
+
+
+# --- the reading rules added for real prose -----------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # a parallel list: parties and figures in turn, with or without 分别
+    ("我国对美国、欧盟进出口3亿美元、4亿美元。",
+     [("united-states", "300000000"), ("eu", "400000000")]),
+    # 是: the figure is the second party's, the first is its partner
+    ("欧盟是我国第二大贸易伙伴，占我国外贸的13%。", [("eu", "2"), ("eu", "13")]),
+])
+def test_partners_in_lists_and_is_constructions(tmp_path, mini_seeds, text, expected):
+    rows = draft(tmp_path, mini_seeds, text + "\n")
+    assert [(r["partner"], r["value"]) for r in rows] == expected
+    assert all(r["reporter"] == "china" for r in rows)
+
+
+def test_the_whole_of_a_share_is_not_its_reporter(tmp_path, mini_seeds):
+    (row,) = draft(tmp_path, mini_seeds, "丹东进出口占中国的比重为5%。\n")
+    assert (row["reporter"], row["measure"]) == ("dandong", "Share")
+
+
+def test_rank_owner_and_ranked(tmp_path, mini_seeds):
+    (row,) = draft(tmp_path, mini_seeds, "中国是俄罗斯第一大贸易伙伴。\n")
+    assert (row["reporter"], row["partner"], row["value"], row["unit"]) == (
+        "russia", "china", "1", "Position")
+
+
+def test_a_sentence_continues_across_hard_wrapped_lines(tmp_path, mini_seeds):
+    rows = draft(tmp_path, mini_seeds, "2017年，中国对俄罗斯的出口\n\n达到 428 亿美元，同比增长\n"
+                                       "15%。\n")
+    assert [(r["line"], r["reporter"], r["partner"], r["period"], r["value"]) for r in rows] == [
+        ("3", "china", "russia", "2017", "42800000000"), ("4", "china", "russia", "2017", "15")]
+
+
+@pytest.mark.parametrize("text, period", [
+    ("“十四五”时期，我国对朝出口增长30%。", "2021/2025"),
+    ("5年来，我国对朝出口增长30%。", "2014/2018"),
+    ("2018年12月1日至2019年1月10日，我国对朝出口3亿美元。", "2018-12-01/2019-01-10"),
+    ("2018年前10个月，我国对朝出口3亿美元。", "2018-01/2018-10"),
+    ("与2016年相比，2018年我国对朝出口增长30%。", "2018"),
+])
+def test_period_phrases_in_sentences(tmp_path, mini_seeds, text, period):
+    rows = draft(tmp_path, mini_seeds, "2018年。\n" + text + "\n", date="2019-02-01")
+    assert rows and rows[-1]["period"] == period
+
+
+def test_same_period_takes_the_period_just_reported(tmp_path, mini_seeds):
+    rows = draft(tmp_path, mini_seeds, "2018年1月至3月，我国对朝出口3亿美元。同期，"
+                                       "我国自俄进口5亿美元。\n")
+    assert [r["period"] for r in rows] == ["2018-01/2018-03", "2018-01/2018-03"]

@@ -131,7 +131,7 @@ def parties(text: str, figure_start: int, sentence_start: int,
     places = [m for m in mentions if (m.entity.type in COUNTRY_TYPES
                                       or m.entity.kind == "organisations")
               and sentence_start <= m.start and m.end <= figure_start
-              and not _SCOPE.match(text, m.end)]
+              and not (m.entity.label_en == "World" and _SCOPE.match(text, m.end))]
     reporter = partner = hint = ""
     prev_end = None
     for i, m in enumerate(places):
@@ -153,6 +153,9 @@ def parties(text: str, figure_start: int, sentence_start: int,
             hint = "import"
             if gap is not None and re.fullmatch(r"\s?(?:自|从)\s?", gap):
                 reporter = places[i - 1].entity.id
+        elif (gap is not None and partner == places[i - 1].entity.id
+              and re.fullmatch(r"\s?(?:、|和|及|以及|and)\s?", gap)):
+            partner = m.entity.id  # 对美国、欧盟: the list of partners goes on
         elif gap is not None and re.fullmatch(r"\s?(?:与|和|同|跟|、|and)?\s?", gap):
             a, b = places[i - 1], m
             if a.entity.label_en == "World":  # the world buys and sells; it does not report
