@@ -198,7 +198,7 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                            number_start=f.number_start + off, number_end=f.number_end + off)
                    for f in figures]
         mentions = find_entities(full, lex)
-        periods = find_periods(full, doc_year, ctx.year, doc_date)
+        periods = find_periods(full, doc_year, year_of(ctx.period) or ctx.year, doc_date)
         for p in periods:
             if p.explicit_year:
                 ctx.year = year_of(p.period) or ctx.year
