@@ -43,8 +43,14 @@ NAME_SUFFIXES: list[tuple[str, str, str]] = [
     ("商会", "organisations", "Association"), ("协会", "organisations", "Association"),
 ]
 _STOP = set("的在与和及经对向从自是为将由于至以等并而或但也都就把被让给这那其该此各每个了着过"
-            "通过新大小中高低多少全总一二三四五六七八九十年月日号各地内外上下前后第")
-_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:" + "|".join(s for s, _, _ in NAME_SUFFIXES) + ")")
+            "通过新大小中高低多少全总一二三四五六七八九十年月日号各地内外上下前后第"
+            "请问设置本该此其我你他们入足近抵邻互智慧边境沿")
+_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?:"
+                   + "|".join(sorted((s for s, _, _ in NAME_SUFFIXES), key=len, reverse=True))
+                   + ")")
+_BOUNDARY = re.compile(r"[\s,，。；;：:、（）()“”\"《》在与和经对向从自的至到及由将是为]")
+_NOT_AFTER = {"市": "场民值面区政", "港": "口澳湾币", "州": "长", "江": "山南北", "河": "流道",
+              "省": "级份", "县": "级城"}
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,9 @@ def find_entities(text: str, lex: Lexicon) -> list[Mention]:
 
 
 def unknown_names(text: str, mentions: list[Mention]) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, name, kind, type) for names that look proper but match nothing."""
+    """(start, end, name, kind, type) for names that look proper but match nothing: two to
+    four characters after a word boundary, ending in a suffix that marks a name (珲春市,
+    长岭子口岸), and not a word such as 市场 or 港口."""
     covered = [False] * len(text)
     for x in mentions:
         for k in range(x.start, x.end):
@@ -164,13 +172,17 @@ def unknown_names(text: str, mentions: list[Mention]) -> list[tuple[int, int, st
     found = []
     for m in _NAME.finditer(text):
         start, end = m.start(), m.end()
-        while start < end - 2 and text[start] in _STOP:
-            start += 1
         name = text[start:end]
-        if any(covered[start:end]) or len(name) < 3 or name[0] in _STOP:
+        suffix = next(s for s, _, _ in NAME_SUFFIXES if name.endswith(s))
+        stem = name[: -len(suffix)]
+        if text[end:end + 1] in _NOT_AFTER.get(suffix, ""):
             continue
-        for suffix, kind, typ in NAME_SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix) + 1:
+        if start > 0 and not _BOUNDARY.match(text[start - 1]):
+            continue  # the name would start inside another word
+        if any(covered[start:end]) or not 2 <= len(stem) <= 4 or any(c in _STOP for c in stem):
+            continue
+        for sfx, kind, typ in NAME_SUFFIXES:
+            if sfx == suffix:
                 found.append((start, end, name, kind, typ))
                 break
     return found
