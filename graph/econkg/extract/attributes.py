@@ -160,12 +160,15 @@ def parties(text: str, figure_start: int, sentence_start: int,
             a, b = places[i - 1], m
             if a.entity.label_en == "World":  # the world buys and sells; it does not report
                 a, b = b, a
-            reporter, partner = a.entity.id, b.entity.id
+            # 全球与我国…: "worldwide" scopes the figure; the world is a partner only where a
+            # flow names it (对全球出口, 自全球进口)
+            reporter = a.entity.id
+            partner = "" if b.entity.label_en == "World" else b.entity.id
             hint = ""
         elif gap is not None and re.fullmatch(r"\s?(?:是|为|成为|仍是|仍为|继续是|已是)\s?", gap):
             # 欧盟是我国第一大进口来源地: the figure is ours, the EU is the partner
             reporter, partner = m.entity.id, places[i - 1].entity.id
-        elif re.search(r"(?:与|同|和)\s?$", before) and reporter:
+        elif re.search(r"(?<![参给赋])(?:与|同|和)\s?$", before) and reporter:
             partner = m.entity.id
         elif m.entity.label_en != "World":
             reporter = m.entity.id
