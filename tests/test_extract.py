@@ -510,3 +510,11 @@ def test_same_period_takes_the_period_just_reported(tmp_path, mini_seeds):
     rows = draft(tmp_path, mini_seeds, "2018年1月至3月，我国对朝出口3亿美元。同期，"
                                        "我国自俄进口5亿美元。\n")
     assert [r["period"] for r in rows] == ["2018-01/2018-03", "2018-01/2018-03"]
+
+
+def test_who_states_a_figure_is_not_whose_it_is(tmp_path, mini_seeds):
+    with (mini_seeds / "organisations.csv").open("w", encoding="utf-8") as h:
+        h.write("id,type,label_en,label_zh,aliases,wikidata,note_en,within\n"
+                "wto,Organisation,World Trade Organization,世界贸易组织,世贸组织,,,\n")
+    (row,) = draft(tmp_path, mini_seeds, "据世贸组织统计，2018年朝鲜对华出口增长5%。\n")
+    assert (row["reporter"], row["partner"], row["stated_by"]) == ("north-korea", "china", "wto")

@@ -105,6 +105,10 @@ def _quote(line: str, index: list[int], f, start: int | None = None) -> str:
     return quote[:MAX_QUOTE] if len(quote) > MAX_QUOTE else quote
 
 
+_SAYS_BEFORE = re.compile(r"(?:据|根据|按照|引用|援引|according to)\s?$")
+_SAYS_AFTER = re.compile(r"\s?(?:的)?(?:统计|数据|测算|显示|预测|报告|公布|发布|估计|称)")
+_REPORT_SAYS = re.compile(r"\s?(?:的)?(?:相关)?(?:最新)?(?:研究)?(?:报告|统计|数据|测算)"
+                          r"(?:指出|显示|称|预计|预测|表明|认为)")
 _LIST_GAP = re.compile(r"\s?(?:、|和|及|与|以及|,)\s?")
 
 
@@ -203,6 +207,11 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             if p.explicit_year:
                 ctx.year = year_of(p.period) or ctx.year
         sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(full)]
+        # 据世贸组织统计: who states the figure, not whose figure it is
+        sources_of = [m for m in mentions
+                      if (_SAYS_BEFORE.search(full[max(0, m.start - 3):m.start])
+                          and _SAYS_AFTER.match(full, m.end)) or _REPORT_SAYS.match(full, m.end)]
+        mentions = [m for m in mentions if m not in sources_of]
         previous = previous_row = line_period = None
         for f0, f in zip(figures, shifted, strict=True):
             s_start = max(s for s in sentence_starts if s <= f.number_start)
@@ -213,6 +222,8 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
             before = full[s_start:f.number_start]
             certain = 1.0
             reporter, partner, hint, here = parties(full, f.number_start, s_start, mentions)
+            stated_by = next((m.entity.id for m in reversed(sources_of)
+                              if s_start <= m.start < f.number_start), "")
             if not here:
                 reporter, partner = "", ""
             flow = last_flow(before) or hint
@@ -287,6 +298,7 @@ def extract_document(doc: Document, doc_date: str, seeds: Path, *, title: str = 
                 "period": period or "", "base_period": base,
                 "value": _fmt(f.value), "upper": _fmt(f.upper), "unit": f.unit,
                 "approx": f.approx or "", "modality": modality_for(full[s_start:f.end]),
+                "stated_by": stated_by,
                 "note_en": f"Draft from line {n}: {measure} ({f.kind}).",
                 "source": src, "line": str(n), "quote": _quote(line, index, f0),
                 "confidence": f"{max(0.1, certain):.2f}", "status": "candidate",
