@@ -197,7 +197,7 @@ def test_many_figures_on_a_line():
     ("增至2.3倍", D("2.3"), 0),
     ("增速为5%", D(5), 0),              # a growth rate as a noun: as printed
     ("占全国的0.3%", D("0.3"), 0),
-    ("-5%", D(-5), 0),
+    ("-5%", D(-5), -1),                 # printed negative
 ])
 def test_sign(text, value, sign):
     f = one(text)
@@ -317,3 +317,86 @@ def test_chinese_numerals_agree_with_cn2an():
     numbers = [*range(0, 1200), *(rng.randint(0, 10 ** 13) for _ in range(800))]
     wrong = [(n, cn2an.an2cn(n)) for n in numbers if chinese_to_int(cn2an.an2cn(n)) != n]
     assert wrong == []
+
+
+# --- what the reader reports beside the value (kind, span, hedge), for the mutation run ----
+
+@pytest.mark.parametrize("text, quote, kind, unit, sign", [
+    ("排第三大贸易伙伴", "第三大", "rank", "Position", 0),
+    ("下降为第 12 位", "第 12 位", "rank", "Position", 0),
+    ("居首位", "首位", "rank", "Position", 0),
+    ("最大的贸易伙伴", "最大", "rank", "Position", 0),
+    ("位居前 20 名", "位居前 20 名", "rank", "Position", 0),
+    ("超过一半", "超过一半", "percent", "Percent", 0),
+    ("增长两位数", "增长两位数", "percent", "Percent", 1),
+    ("约三分之一", "约三分之一", "percent", "Percent", 0),
+    ("下降1成", "下降1成", "percent", "Percent", -1),
+    ("历时两个半小时", "两个半小时", "duration", "Hour", 0),
+    ("增长25%左右", "增长25%左右", "percent", "Percent", 1),
+    ("近300倍", "近300倍", "times", "Times", 0),
+    ("4亿多美元", "4亿多美元", "money", "USD", 0),
+    ("RMB 5 billion", "5 billion", "money", "CNY", 0),
+    ("¥5 billion", "5 billion", "money", "CNY", 0),
+    ("$5 billion", "5 billion", "money", "USD", 0),
+    ("3.5 bn yuan", "3.5 bn yuan", "money", "CNY", 0),
+])
+def test_kind_span_and_sign(text, quote, kind, unit, sign):
+    f = one(text)
+    assert (text[f.start:f.end], f.kind, f.unit, f.sign) == (quote, kind, unit, sign)
+    assert f.start <= f.number_start < f.number_end <= f.end
+
+
+@pytest.mark.parametrize("text, value, upper", [
+    ("5 to 6 million tonnes", D(5000000), D(6000000)),
+    ("3-5 billion dollars", D(3000000000), D(5000000000)),
+])
+def test_english_ranges_scale_both_ends(text, value, upper):
+    f = one(text)
+    assert (f.value, f.upper) == (value, upper)
+
+
+@pytest.mark.parametrize("text", ["1990年代", "2025年初", "2025年底", "2024年度"])
+def test_year_words_are_not_durations(text):
+    assert [f for f in find_figures(text) if f.unit] == []
+
+
+def test_a_range_that_falls_is_not_a_range():
+    f = find_figures("5-3吨")
+    assert (f[0].value, f[0].upper) == (D(5), None)
+
+
+def test_reading_lists_percent_words_apart_from_numbers():
+    r = read_quote("一半")
+    assert r.percent_like == (D(50),)
+    assert D(50) not in r.numbers
+    r = read_quote("25%")
+    assert r.numbers == (D(25),) and r.percent_like == ()
+    r = read_quote("5000万至6000万吨")
+    assert D(60000000) in r.numbers and D(50000000) in r.numbers
+    assert read_quote("约23亿美元").approximation == "about"
+    assert read_quote("27.3亿美元").approximation is None
+
+
+def test_reading_keeps_the_sign_of_each_candidate():
+    (c,) = [c for c in read_quote("下降了4.1%").candidates if c.value == D("-4.1")]
+    assert (c.sign, c.percent) == (-1, False)
+    assert all(c.sign == 1 for c in read_quote("增长3%").candidates)
+    assert read_quote("-5%").matches(D(-5))
+    assert not read_quote("-5%").matches(D(5), change=True)
+
+
+def test_close_at_the_edge_of_the_tolerance():
+    assert close(D(1000) + D("0.000001"), D(1000))            # exactly 1e-9 relative
+    assert not close(D("1.5") + D("1.6e-9"), D("1.5"))        # the floor is 1, not 2
+    assert close(D("1.5") + D("1.4e-9"), D("1.5"))
+
+
+def test_error_messages_say_what_is_wrong():
+    with pytest.raises(ValueError, match="not a number"):
+        parse_decimal("abc")
+    with pytest.raises(ValueError, match="not a finite number"):
+        parse_decimal("NaN")
+    with pytest.raises(ValueError, match="not a Chinese numeral"):
+        chinese_to_int("")
+    with pytest.raises(ValueError, match="not a Chinese numeral: 'x'"):
+        chinese_to_int("x")

@@ -91,9 +91,10 @@ def read_quote(quote: str) -> Reading:
             continue
         if m["a"] is not None and m["s"]:
             n *= SCALES[m["s"]]
-        sign = 0 if m["neg"] else direction(text, m.start())
         if m["neg"]:
-            n = -n
+            add(-n, -1)  # -5%: printed negative
+            continue
+        sign = direction(text, m.start())
         add(-n if sign < 0 else n, sign)
     if any(word in text for word in _RANK_WORDS):
         add(Decimal(1), 0)  # a rank printed in words: first

@@ -54,7 +54,8 @@ _UNIT_RES = [(re.compile(u), unit, kind) for u, unit, kind in UNIT_TABLE]
 
 _FIGURE = re.compile(
     rf"(?P<neg>-(?=\d))?{_NUM.replace('@', 'x')}(?:{_EN_SCALE})?(?P<more>多|余)?"
-    rf"(?:\s?(?P<to>至|到|~|-|—|或|to)\s?{_NUM.replace('@', 'y')}(?P<more2>多|余)?)?"
+    rf"(?:\s?(?P<to>至|到|~|-|—|或|to)\s?{_NUM.replace('@', 'y')}"
+    rf"(?:\s?(?P<en2>thousand|million|billion|trillion|bn|mn)\b)?(?P<more2>多|余)?)?"
     rf"\s?(?P<unit>{_UNIT})?"
 )
 _FRACTION = re.compile(rf"(?P<den>{ARABIC}|{CHINESE})分之(?P<num>{ARABIC}|{CHINESE})")
@@ -65,7 +66,7 @@ _HALF = re.compile(rf"(?P<num>{ARABIC}|{CHINESE})(?:(?P<u1>个?(?:年|倍|天|�
 _ORDINAL = re.compile(rf"第\s?(?P<num>\d+|{CHINESE})\s?(?P<what>大|位|名|次)")
 _ORDINAL_LIST = re.compile(rf"第\s?(?P<num>\d+|{CHINESE})\s?"
                            rf"(?=[、和及与]\s?第\s?(?:\d+|{CHINESE})\s?[大位名])")
-_TOP = re.compile(rf"(?:排名|位居|位列|居)前\s?(?P<num>\d+|{CHINESE})(?P<what>名|位)?"
+_TOP = re.compile(rf"(?:排名|位居|位列|居)前\s?(?P<num>\d+|{CHINESE})\s?(?P<what>名|位)?"
                   rf"|前\s?(?P<num2>\d+|{CHINESE})\s?(?:名|位)")
 _FIRST = re.compile(r"首位|第一位|最大(?=的?(?:贸易|出口|进口|市场|来源|伙伴|投资|口岸|城市|"
                     r"经济体|债权|债务|买家|卖家|供应))")
@@ -192,10 +193,10 @@ def find_figures(line: str) -> list[Figure]:
         return all(b <= s or a >= e for s, e in taken)
 
     def add(a: int, b: int, value: Decimal, upper: Decimal | None, unit: str | None,
-            kind: str, signed: bool = True) -> None:
+            kind: str, signed: bool = True, printed: int = 0) -> None:
         if not free(a, b):
             return
-        sign = direction(text, a) if signed else 0
+        sign = printed or (direction(text, a) if signed else 0)
         if sign < 0 and value > 0:
             value, upper = -value, (-upper if upper is not None else None)
             if upper is not None:
@@ -256,11 +257,12 @@ def find_figures(line: str) -> list[Figure]:
         if value is None:
             continue
         end = m.end()
-        if m["en"]:
-            value *= ENGLISH_SCALES.get(m["en"], {"bn": Decimal(10) ** 9,
-                                                  "mn": Decimal(10) ** 6}.get(m["en"], 1))
+        en = m["en"] or m["en2"]  # 5 to 6 million: both ends take the scale
+        if en:
+            scale = ENGLISH_SCALES.get(en) or {"bn": Decimal(10) ** 9, "mn": Decimal(10) ** 6}[en]
+            value *= scale
             if upper is not None:
-                upper *= ENGLISH_SCALES.get(m["en"], 1)
+                upper *= ENGLISH_SCALES.get(m["en2"] or en) or scale
         if upper is not None and m["ys"] and not m["xs"] and m["xa"]:
             value *= SCALES[m["ys"]]  # 5至6万吨: the first number shares the second's scale
         if upper is not None and upper < value:
@@ -277,6 +279,6 @@ def find_figures(line: str) -> list[Figure]:
             value *= SCALES["万"]
         if m["neg"]:
             value = -value
-        add(m.start(), end, value, upper, unit, kind, signed=not m["neg"])
+        add(m.start(), end, value, upper, unit, kind, printed=-1 if m["neg"] else 0)
     out.sort(key=lambda f: f.start)
     return out
