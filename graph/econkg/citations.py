@@ -36,4 +36,24 @@ def verify_citations(seeds: Seeds, sources_dir: Path) -> tuple[int, list[str]]:
             hint = f" (it is on line {', '.join(map(str, near))})" if near else ""
             problems.append(f"{where}: {c.quote!r} is not printed on {c.source} line "
                             f"{c.line}{hint}")
+    problems += _check_signs(seeds, texts)
     return checked, problems
+
+
+def _check_signs(seeds: Seeds, texts: dict[str, list[str]]) -> list[str]:
+    """A value must agree in sign with its line: a change the line prints as a fall
+    (下降, 拉低 …) is negative, one printed as a rise positive, even when the quote's 15
+    characters leave the direction word out."""
+    from .figures import sign_on_line
+
+    problems = []
+    for o in seeds.observations:
+        lines = texts.get(o.citation.source) or []
+        if not 1 <= o.citation.line <= len(lines) or o.value == 0:
+            continue
+        sign = sign_on_line(lines[o.citation.line - 1], o.citation.quote)
+        if sign and (o.value > 0) != (sign > 0):
+            word = "a fall" if sign < 0 else "a rise"
+            problems.append(f"{o.where}: field 'value': {format(o.value, 'f')} has the wrong "
+                            f"sign: line {o.citation.line} prints {o.citation.quote!r} as {word}")
+    return problems

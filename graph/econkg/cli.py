@@ -24,6 +24,8 @@ COMMANDS = {
     "analyze": "econkg.commands.analyze:analyze",
     "viz": "econkg.commands.viz:viz",
     "serve": "econkg.commands.serve:serve",
+    "extract": "econkg.commands.extract:extract",
+    "accept": "econkg.commands.accept:accept",
 }
 ALIASES = {"analyse": "analyze", "draw": "viz"}
 

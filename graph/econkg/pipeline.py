@@ -19,6 +19,7 @@ from rdflib import Dataset
 from . import __version__
 from .export import serialize, write_atomic
 from .ontology import ONTOLOGY_FILES, SHAPES_FILE, load_ontology, load_shapes
+from .provenance import add_provenance
 from .rdf import build_dataset
 from .resources import ontology_dir
 from .seeds import Seeds, load_seeds
@@ -64,6 +65,7 @@ def build(seeds_dir: Path, *, check_shapes: bool = True,
     t = time.perf_counter()
     progress("building RDF")
     ds = build_dataset(seeds, ontology)
+    add_provenance(ds, seeds, Path(seeds_dir))  # who proposed and accepted rows (PROV)
     seconds["rdf"] = time.perf_counter() - t
 
     violations: list[Violation] = []

@@ -68,6 +68,10 @@ MEASURES = {
     "InvestmentFlow": None, "InvestmentStock": None, "Capacity": None, "Target": None,
     "PriceChange": None, "CountChange": None, "OtherMeasure": None,
 }
+# Measures of a change, whose direction may be printed outside the quote (拉低了整体进口增速
+# 1.4个百分点): an unsigned quote lets their value take either sign; a quote that prints a
+# fall or a rise fixes it (see figures.reading).
+CHANGE_MEASURES = {"GrowthRate", "Contribution", "ShareChange", "PriceChange", "CountChange"}
 FLOWS = {"export": "Export", "import": "Import", "total": "TotalTrade", "balance": "Balance"}
 UNITS = {"USD", "CNY", "RUB", "Tonne", "Percent", "PercentagePoint", "Times", "Number",
          "Position", "Year", "Month", "Week", "Day", "Kilometre", "KilometrePerHour",
@@ -625,12 +629,14 @@ def _observation(row: dict[str, str], where: str, ck: _Checker,
     if citation is None or value is None or not ck.ok:
         return None
     reading = read_quote(citation.quote)
-    if not reading.matches(value):
+    change = measure in CHANGE_MEASURES
+    if not reading.matches(value, change):
         readable = ", ".join(format(n, "f") for n in reading.numbers + reading.percent_like)
         ck.fail("value", f"{format(value, 'f')} does not match the quoted figure "
-                         f"{citation.quote!r} (which reads as {readable or 'no number'})")
+                         f"{citation.quote!r} (which reads as {readable or 'no number'}; "
+                         "a fall is negative, a rise positive)")
     if upper is not None:
-        if not reading.matches(upper):
+        if not reading.matches(upper, change):
             ck.fail("upper", f"{format(upper, 'f')} does not match the quoted figure "
                              f"{citation.quote!r}")
         if upper < value:
