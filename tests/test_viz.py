@@ -31,7 +31,7 @@ VENDOR_URLS = {
     "http://almende.com", "http://opensource.org/licenses/MIT",
     "http://www.apache.org/licenses/LICENSE-2.0", "http://www.w3.org/2000/svg",
     "https://github.com/uuidjs/uuid#getrandomvalues-not-supported",  # an error message
-    "https://github.com/visjs",
+    "https://github.com/visjs", "https://github.com/leeoniya/uPlot",
     "https://github.com/zloirock/core-js",
     "https://github.com/zloirock/core-js/blob/v3.21.1/LICENSE",
     "https://visjs.github.io/vis-network/",
@@ -149,9 +149,16 @@ def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
+def _vendor_parts() -> list[str]:
+    return [viz._asset(name) for name in (
+        "lib/vis-9.1.2/vis-network.min.js", "lib/vis-9.1.2/vis-network.css",
+        "vendor/uplot/uPlot.iife.min.js", "vendor/uplot/uPlot.min.css")]
+
+
 def _vendor_blocks() -> tuple[str, str]:
-    return (viz._asset("lib/vis-9.1.2/vis-network.min.js"),
-            viz._asset("lib/vis-9.1.2/vis-network.css"))
+    return (viz._asset("lib/vis-9.1.2/vis-network.min.js")
+            + viz._asset("vendor/uplot/uPlot.iife.min.js"),
+            viz._asset("lib/vis-9.1.2/vis-network.css") + viz._asset("vendor/uplot/uPlot.min.css"))
 
 
 # --- imports ---------------------------------------------------------------------------------
@@ -170,14 +177,16 @@ def test_page_loads_nothing_from_outside(whole):
     for tag, attrs in _tags(page):
         assert tag in {"html", "head", "meta", "title", "style", "body", "header", "h1", "p",
                        "span", "label", "select", "main", "div", "aside", "h2", "ul", "li",
-                       "svg", "circle", "rect", "polygon", "script", "button"}, tag
+                       "svg", "circle", "rect", "polygon", "script", "button", "nav",
+                       "section", "input", "option", "details", "summary"}, tag
         for name in ("src", "href", "srcset", "action", "formaction", "data", "poster",
                      "background", "xlink:href"):
             assert name not in attrs, (tag, attrs)
         assert not any(a.startswith("on") for a in attrs), (tag, attrs)
     assert "<link" not in page.lower() and "@import" not in page
     scripts = [attrs for tag, attrs in _tags(page) if tag == "script"]
-    assert scripts == [{"type": "application/json", "id": "econkg-data"}, {}, {}]
+    # the data, vis-network, uPlot, page.js, map.js
+    assert scripts == [{"type": "application/json", "id": "econkg-data"}, {}, {}, {}, {}]
     csp = next(a["content"] for t, a in _tags(page) if a.get("http-equiv") ==
                "Content-Security-Policy")
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp
@@ -187,8 +196,12 @@ def test_page_loads_nothing_from_outside(whole):
 def test_no_url_outside_the_vendored_library(whole):
     page = str(whole)
     js, css = _vendor_blocks()
-    assert js in page and css in page, "vis-network is inlined from pyvis"
-    rest = page.replace(js, "").replace(css, "")
+    for block in (*_vendor_parts(),):
+        assert block in page, "vis-network and uPlot are inlined"
+    rest = page
+    for block in _vendor_parts():
+        rest = rest.replace(block, "")
+    rest = rest.replace('"http://www.w3.org/2000/svg"', "")  # the SVG namespace in map.js
     rest = re.sub(r'<script type="application/json" id="econkg-data">.*?</script>', "", rest,
                   flags=re.S)
     assert not URL.findall(rest), URL.findall(rest)[:5]
@@ -218,7 +231,7 @@ def test_hostile_labels_and_quotes_stay_text(xss_dataset):
     assert "evil&lt;script&gt;alert(4)&lt;/script&gt;.txt" in page  # the --source summary
     for tag, attrs in _tags(page):
         assert not any(a.startswith("on") for a in attrs), (tag, attrs)
-    assert [t for t, _ in _tags(page)].count("script") == 3
+    assert [t for t, _ in _tags(page)].count("script") == 5
     # The JSON gives the text back exactly, so the canvas and tooltips show it as written.
     data = viz.page_data(page)
     labels = {n["id"]: n["label"] for n in data["nodes"]}
@@ -482,7 +495,8 @@ def cli(monkeypatch, dataset, model):
 
     load = viz.load_model
     monkeypatch.setattr(cli_module.Context, "dataset", lambda self: dataset)
-    monkeypatch.setattr(viz, "load_model", lambda g: model if g is dataset else load(g))
+    monkeypatch.setattr(viz, "load_model", lambda g, **kw: model if g is dataset and
+                        kw.get("modalities") == ("fact",) else load(g, **kw))
 
     def run(*args: str):
         return CliRunner().invoke(cli_module.main, list(args), catch_exceptions=False)

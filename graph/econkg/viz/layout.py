@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from .model import Model
+from .style import DETAIL_GROUPS
 from .view import View
 
 
@@ -59,3 +61,37 @@ def layout(view: View, seed: int = 7, iterations: int = 60) -> dict[str, tuple[f
             for x, i in index.items()}
 
 
+
+
+def overview_layout(model: Model, view: View, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Lay out the places and routes alone, so the overview reads as if nothing else were
+    there; each hidden node (commodity, agreement…) waits beside the mean of its placed
+    neighbours, ready to be opened, or in a ring outside when it has none."""
+    import numpy as np
+
+    def group(n: str) -> str:
+        e = model.entities.get(n)
+        return e.group if e else "other"
+
+    shown = [n for n in view.nodes if group(n) not in DETAIL_GROUPS]
+    keep = set(shown)
+    core = View(shown, {k: v for k, v in view.edges.items() if k[0] in keep and k[1] in keep},
+                [], {})
+    pos = layout(core, seed=seed) if len(shown) > 2 else {n: (0.0, 0.0) for n in shown}
+    neighbours: dict[str, list[str]] = {}
+    for a, b in view.edges:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    rng = np.random.default_rng(seed)
+    extent = max((max(abs(x), abs(y)) for x, y in pos.values()), default=300.0) or 300.0
+    rest = [n for n in view.nodes if n not in keep]
+    for i, n in enumerate(rest):
+        near = [pos[m] for m in neighbours.get(n, ()) if m in pos]
+        if near:
+            x = sum(p[0] for p in near) / len(near) + float(rng.normal(0, 60))
+            y = sum(p[1] for p in near) / len(near) + float(rng.normal(0, 60))
+        else:
+            a = 2 * math.pi * i / max(1, len(rest))
+            x, y = 1.2 * extent * math.cos(a), 1.2 * extent * math.sin(a)
+        pos[n] = (round(x, 1), round(y, 1))
+    return pos

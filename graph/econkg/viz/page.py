@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .model import Cite, Fact, Model
-from .style import GROUP_STYLES, MAX_TIP_FACTS, MIN_FONT, WORDS, _lang
+from .style import DETAIL_GROUPS, GROUP_STYLES, MAX_TIP_FACTS, MIN_FONT, WORDS, _lang
+from .timeline import series, span
 from .view import View
 
 
@@ -171,6 +172,13 @@ def _edge_item(model: Model, pair: tuple[str, str], facts: list[Fact], lang: str
     item = {"id": f"{a}|{b}", "from": a, "to": b, "label": label, "width": _width(usd),
             "relations": sorted({f.relation for f in facts}),
             "tip": {"h": head, "s": ", ".join(rels), "f": shown, "more": more}}
+    item["when"] = [span(f) for f in facts]
+    modal = sorted({next((v for k, v in f.parts if k == "modality"), "fact") for f in facts})
+    if "fact" not in modal:
+        item["dashes"] = True
+    charts = series(model, facts, lang, lambda f: _fact_item(model, f, lang))
+    if charts:
+        item["series"] = charts
     if arrows:
         item["arrows"] = arrows
     if usd is not None:
@@ -266,20 +274,33 @@ def _legend_svg(shape: str, colour: str) -> str:
            f'{shapes.get(shape, shapes["dot"])}</svg>'
 
 
-def render(model: Model, view: View, *, lang: str = "en", title: str | None = None) -> str:
-    """The HTML page for a view. Every text from the data is escaped for where it goes."""
+def _fact_item(model: Model, f: Fact, lang: str) -> dict:
+    return {"t": _fact_text(model, f, lang), "c": _cites(f)}
+
+
+def render(model: Model, view: View, *, lang: str = "en", title: str | None = None,
+           tab: str = "network") -> str:
+    """The HTML page for a view, opening on the network or the map tab. Every text from the
+    data is escaped for where it goes."""
     import jinja2
     from markupsafe import Markup
 
+    from .geo import map_data
+    from .timeline import periods
+
     lang = _lang(lang)
+    if tab not in ("network", "map"):
+        raise ValueError(f"unknown tab {tab!r}")
     w = WORDS[lang]
     degree: dict[str, int] = defaultdict(int)
     for a, b in view.edges:
-        degree[a] += 1
-        degree[b] += 1
-    overview = len(view.nodes) > 100
-    min_font = MIN_FONT if overview else {}
+        if not view.overview or not ({_group(model, a), _group(model, b)} & set(DETAIL_GROUPS)):
+            degree[a] += 1
+            degree[b] += 1
+    big = len(view.nodes) > 100
+    min_font = MIN_FONT if big else {}
     nodes = []
+    tips: dict[str, dict] = {}
     for n in view.nodes:
         e = model.entities.get(n)
         group = e.group if e else "other"
@@ -289,6 +310,7 @@ def render(model: Model, view: View, *, lang: str = "en", title: str | None = No
             label += f" (+{len(view.members[n]) - 1})"
         # Hubs grow, and so do their labels, so they stay legible when the whole graph shows.
         grow = math.log2(1 + degree[n])
+        tips[n] = _node_tip(model, view, n, lang)
         item: dict[str, Any] = {
             "id": n, "label": label, "group": group, "shape": shape,
             "size": round(size + 2.5 * grow, 1),
@@ -296,7 +318,7 @@ def render(model: Model, view: View, *, lang: str = "en", title: str | None = No
             "color": {"background": colour, "border": "#ffffff",
                       "highlight": {"background": colour, "border": "#222222"},
                       "hover": {"background": colour, "border": "#222222"}},
-            "tip": _node_tip(model, view, n, lang),
+            "tip": tips[n],
         }
         if view.positions and n in view.positions:
             item["x"], item["y"] = view.positions[n]
@@ -304,19 +326,32 @@ def render(model: Model, view: View, *, lang: str = "en", title: str | None = No
             item["lat"], item["lon"] = e.lat, e.lon
         nodes.append(item)
     edges = [_edge_item(model, pair, facts, lang) for pair, facts in view.edges.items()]
-    groups = sorted({n["group"] for n in nodes}, key=list(GROUP_STYLES).index)
+    present = sorted({n["group"] for n in nodes}, key=list(GROUP_STYLES).index)
     legend = [{"svg": Markup(_legend_svg(GROUP_STYLES[g][1], GROUP_STYLES[g][0])),
-               "label": GROUP_STYLES[g][4 if lang == "zh" else 3]} for g in groups]
+               "label": GROUP_STYLES[g][4 if lang == "zh" else 3], "group": g,
+               "toggle": view.overview, "on": not (view.overview and g in DETAIL_GROUPS)}
+              for g in present]
     notes = list(view.description)
+    if view.overview:
+        notes.insert(0, w["overview"])
     if view.aggregated:
         notes.append(w["aggregated"])
     if not view.physics:
         notes.append(w["static"])
-    data = {"nodes": nodes, "edges": edges, "options": _options(view),
-            "words": {"choose": w["choose"], "click": w["click"]}, "physics": view.physics}
+    all_facts = [f for facts in view.edges.values() for f in facts]
+    data = {"nodes": nodes, "edges": edges, "options": _options(view), "lang": lang,
+            "tab": tab, "physics": view.physics,
+            "groups": [{"group": g, "colour": GROUP_STYLES[g][0], "on": item["on"]}
+                       for g, item in zip(present, legend, strict=True)],
+            "map": map_data(model, view, lang, tips.__getitem__,
+                            lambda f: _fact_item(model, f, lang)),
+            "words": {"choose": w["choose"], "click": w["click"]}}
 
-    scripts = [_asset("lib/vis-9.1.2/vis-network.min.js"), _asset("template/page.js")]
-    styles = [_asset("lib/vis-9.1.2/vis-network.css"), _asset("template/page.css")]
+    scripts = [_asset("lib/vis-9.1.2/vis-network.min.js"),
+               _asset("vendor/uplot/uPlot.iife.min.js"), _asset("template/page.js"),
+               _asset("template/map.js")]
+    styles = [_asset("lib/vis-9.1.2/vis-network.css"), _asset("vendor/uplot/uPlot.min.css"),
+              _asset("template/page.css")]
     csp = ("default-src 'none'; img-src data:; font-src data:; connect-src 'none'; "
            "form-action 'none'; base-uri 'none'; "
            f"script-src {' '.join(_csp_hash(s) for s in scripts)}; "
@@ -325,13 +360,22 @@ def render(model: Model, view: View, *, lang: str = "en", title: str | None = No
                              keep_trailing_newline=True)
     template = env.from_string(_asset("template/page.html"))
     n_nodes, n_edges = view.counts()
+    legend_notes = [w["width"], w["arrows"], w["hover"]]
+    if view.overview:
+        legend_notes.insert(0, w["expand"])
     return template.render(
-        lang=lang, csp=csp, title=title or w["title"], notes=notes,
+        lang=lang, csp=csp, title=title or w["title"], notes=notes, tab=tab, w=w,
         counts=f"{n_nodes} {w['nodes']} · {n_edges} {w['edges']}",
-        legend=legend, legend_title=w["legend"],
-        legend_notes=[w["width"], w["arrows"], w["hover"]], find=w["find"], close=w["close"],
+        periods=periods(all_facts), legend=legend, legend_title=w["legend"],
+        legend_notes=legend_notes, map_notes=[w["map_width"], w["dashed"], w["map_hover"]],
+        find=w["find"], close=w["close"],
         data=Markup(_json_block(data)), scripts=[Markup(s) for s in scripts],
         styles=[Markup(s) for s in styles])
+
+
+def _group(model: Model, n: str) -> str:
+    e = model.entities.get(n)
+    return e.group if e else "other"
 
 
 def page_data(page: str) -> dict:

@@ -31,6 +31,11 @@ GROUP_STYLES: dict[str, tuple[str, str, int, str, str]] = {
 }
 
 # Label sizes that keep countries and regions legible in views of more than 100 nodes.
+# Groups the overview hides until asked for (a tick in the legend, or a double click).
+DETAIL_GROUPS = ("commodity", "agreement", "organisation", "person", "platform", "event",
+                 "other")
+OVERVIEW_MIN = 60  # whole-graph views with more nodes than this open as the overview
+
 MIN_FONT = {"country": 32, "bloc": 24, "region": 20, "province": 20}
 
 # Relations the drawing makes that read the same both ways; the ontology's own symmetric
@@ -61,7 +66,19 @@ WORDS = {
            "width": "line width: trade value in USD (log scale)",
            "hover": "hover a node or line for its facts and citations; click for all",
            "arrows": "arrow: direction of the relation", "title": "econkg network",
-           "members": "merged: {x}", "route": "route", "modality": "kind of claim"},
+           "members": "merged: {x}", "route": "route", "modality": "kind of claim",
+           "tab_network": "Network", "tab_map": "Map", "period_ctl": "Period",
+           "all_periods": "all periods", "unplaced": "Not on the map",
+           "no_coords": "no coordinates", "no_ends": "fewer than two ends with coordinates",
+           "flow_dir": "trade in one direction", "flow_both": "two-way trade",
+           "map_width": "arc width: the largest trade value in USD for that direction in the "
+                        "period shown (other currencies are listed, never drawn)",
+           "map_hover": "hover a place, route or arc for its facts and citations; click for "
+                        "all and for charts; wheel to zoom, drag to move",
+           "dashed": "dashed: a plan, proposal, projection or lack, not a fact",
+           "expand": "commodities, agreements, organisations and events: tick to show, or "
+                     "double-click a node to open its neighbours",
+           "overview": "overview: places and routes"},
     "zh": {"via": "经由", "commodity": "商品", "period": "时期", "settled": "结算方式",
            "avoids": "绕开", "exchange": "交换", "note": "说明",
            "uncited": "无引证：实体描述", "more": "……另有 {n} 条",
@@ -78,7 +95,17 @@ WORDS = {
            "width": "线宽：贸易额（美元，对数刻度）",
            "hover": "将鼠标移到节点或连线上查看事实与引证，点击查看全部",
            "arrows": "箭头：关系方向", "title": "econkg 关系网络",
-           "members": "合并：{x}", "route": "路径", "modality": "陈述性质"},
+           "members": "合并：{x}", "route": "路径", "modality": "陈述性质",
+           "tab_network": "关系网络", "tab_map": "地图", "period_ctl": "时期",
+           "all_periods": "全部时期", "unplaced": "未在地图上",
+           "no_coords": "无坐标", "no_ends": "有坐标的端点少于两个",
+           "flow_dir": "单向贸易", "flow_both": "双向贸易",
+           "map_width": "弧线宽度：所示时期内该方向最大的美元贸易额（其他货币只列出，不绘制）",
+           "map_hover": "将鼠标移到地点、线路或弧线上查看事实与引证；点击查看全部及图表；"
+                        "滚轮缩放，拖动平移",
+           "dashed": "虚线：计划、建议、预测或缺失，而非事实",
+           "expand": "商品、协定、组织与事件：勾选显示，或双击节点展开其相邻节点",
+           "overview": "概览：地点与线路"},
 }
 
 

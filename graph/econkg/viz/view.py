@@ -23,6 +23,7 @@ class View:
     positions: dict[str, tuple[float, float]] | None = None
     aggregated: bool = False
     physics: bool = True  # False: the positions are final and the page does not move them
+    overview: bool = False  # detail groups (commodities, agreements…) start hidden
 
     def counts(self) -> tuple[int, int]:
         return len(self.nodes), len(self.edges)

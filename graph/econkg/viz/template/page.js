@@ -1,9 +1,11 @@
-/* econkg network page: builds the vis-network from the JSON data block. Every string from the
-   data is set with textContent or handed to vis-network, which draws labels on a canvas and
-   shows Element tooltips as they are; nothing is parsed as HTML. */
+/* econkg page: the network (vis-network), the tabs, the period control, the details panel
+   with its charts (uPlot). Every string from the data is set with textContent or handed to
+   vis-network, which draws labels on a canvas and shows Element tooltips as they are;
+   nothing is parsed as HTML. map.js draws the Map tab with the helpers exported here. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("econkg-data").textContent);
+  var econkg = window.econkg = { data: data, period: null, onPeriod: [] };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -11,6 +13,7 @@
     if (text !== undefined && text !== null) { e.textContent = String(text); }
     return e;
   }
+  econkg.el = el;
 
   var HOVER_FACTS = 10;
 
@@ -36,58 +39,186 @@
     if (t.more) { box.appendChild(el("div", "tip-more", t.more)); }
     return box;
   }
+  econkg.tooltip = tooltip;
 
-  var tips = { node: {}, edge: {} };
-  function withTooltip(kind) {
-    return function (item) {
-      var out = {};
-      Object.keys(item).forEach(function (k) { if (k !== "tip") { out[k] = item[k]; } });
-      out.title = tooltip(item.tip, HOVER_FACTS);
-      tips[kind][item.id] = item.tip;
-      return out;
-    };
+  /* Periods: a fact holds in a period unless its known end is before it or its known start
+     after it (undated facts hold in every period), as select_view decides in Python. */
+  function window_(p) { return p ? [p + "-01-01", p + "-12-31"] : null; }
+  function holds(when, w) {
+    if (!w) { return true; }
+    return when.some(function (s) {
+      return !((s[1] && s[1] < w[0]) || (s[0] && s[0] > w[1]));
+    });
+  }
+  econkg.holds = holds;
+  econkg.periodWindow = function () { return window_(econkg.period); };
+
+  /* A small chart per series: one measure in one unit, each point listed with its citation. */
+  function charts(box, series) {
+    (series || []).forEach(function (s) {
+      var wrap = el("div", "chart");
+      wrap.appendChild(el("div", "chart-title", s.title));
+      var plot = el("div", "chart-plot");
+      wrap.appendChild(plot);
+      var ul = el("ul", "chart-points");
+      s.points.forEach(function (p) {
+        var li = el("li", null, p.p + ": " + p.t);
+        (p.c || []).forEach(function (c) {
+          li.appendChild(el("div", "tip-cite", c[0] + ":" + c[1] + " \u201c" + c[2] + "\u201d"));
+        });
+        ul.appendChild(li);
+      });
+      wrap.appendChild(ul);
+      box.appendChild(wrap);
+      if (window.uPlot) {
+        new window.uPlot({
+          width: 480, height: 160, legend: { show: false },
+          series: [{}, { label: s.measure, stroke: "#1f4e9c", width: 2,
+                         points: { show: true, size: 7, fill: "#1f4e9c" } }],
+          axes: [{}, { size: 60 }],
+          scales: { x: { time: true } }
+        }, [s.points.map(function (p) { return p.x; }),
+            s.points.map(function (p) { return p.y; })], plot);
+      }
+    });
   }
 
-  var nodes = new vis.DataSet(data.nodes.map(withTooltip("node")));
-  var edges = new vis.DataSet(data.edges.map(withTooltip("edge")));
-  var container = document.getElementById("mynetwork");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  window.network = network;
-  window.econkgReady = false;
-
-  function ready() {
-    if (window.econkgReady) { return; }
-    if (data.physics) { network.setOptions({ physics: { enabled: false } }); }
-    if (network.getScale() > 1.1) { network.moveTo({ scale: 1.1 }); }  // small views
-    window.econkgReady = true;
-    document.body.setAttribute("data-ready", "true");
-  }
-  if (data.physics && data.nodes.length > 1) {
-    network.once("stabilizationIterationsDone", ready);
-    network.once("stabilized", ready);
-    setTimeout(ready, 20000);
-  } else {
-    network.once("afterDrawing", ready);
-    setTimeout(ready, 500);
-  }
-
-  /* A click shows every fact of what was clicked in a scrollable panel. */
+  /* A click shows every fact of what was clicked, and its charts, in a scrollable panel. */
   var details = document.getElementById("econkg-details");
   var detailsBody = document.getElementById("econkg-details-body");
   function showDetails(tip) {
     while (detailsBody.firstChild) { detailsBody.removeChild(detailsBody.firstChild); }
     if (!tip) { details.hidden = true; return; }
-    detailsBody.appendChild(tooltip(tip, 0));
+    var box = tooltip(tip, 0);
+    detailsBody.appendChild(box);
+    charts(box, tip.series);
     details.hidden = false;
     details.scrollTop = 0;
   }
-  network.on("click", function (params) {
-    if (params.nodes.length) { showDetails(tips.node[params.nodes[0]]); }
-    else if (params.edges.length) { showDetails(tips.edge[params.edges[0]]); }
-    else { showDetails(null); }
-  });
+  econkg.showDetails = showDetails;
   document.getElementById("econkg-close").addEventListener("click", function () {
     showDetails(null);
+  });
+
+  function ready() {
+    if (document.body.getAttribute("data-ready") === "true") { return; }
+    window.econkgReady = true;
+    document.body.setAttribute("data-ready", "true");
+  }
+  econkg.ready = ready;
+  window.econkgReady = false;
+
+  /* The network, built the first time its tab is shown. */
+  var tips = { node: {}, edge: {} };
+  var network = null, nodes = null, edges = null;
+  var shownGroups = {};
+  data.groups.forEach(function (g) { shownGroups[g.group] = g.on; });
+
+  function withTooltip(kind) {
+    return function (item) {
+      var out = {};
+      Object.keys(item).forEach(function (k) {
+        // `group` stays out: vis-network re-applies a group's own colours on every update.
+        if (["tip", "when", "series", "group"].indexOf(k) < 0) { out[k] = item[k]; }
+      });
+      out.title = tooltip(item.tip, HOVER_FACTS);
+      tips[kind][item.id] = item.tip;
+      if (item.series) { tips[kind][item.id].series = item.series; }
+      return out;
+    };
+  }
+  var edgeWhen = {};
+  data.edges.forEach(function (e) { edgeWhen[e.id] = e.when || []; });
+
+  function applyFilters() {
+    if (!network) { return; }
+    var w = window_(econkg.period);
+    nodes.update(data.nodes.map(function (n) {
+      var on = shownGroups[n.group] !== false || expanded[n.id] === true;
+      return { id: n.id, hidden: !on, physics: on && data.physics };
+    }));
+    edges.update(data.edges.map(function (e) {
+      return { id: e.id, hidden: !holds(edgeWhen[e.id], w) };
+    }));
+  }
+
+  var expanded = {};
+  function buildNetwork() {
+    if (network) { return; }
+    nodes = new vis.DataSet(data.nodes.map(withTooltip("node")));
+    edges = new vis.DataSet(data.edges.map(withTooltip("edge")));
+    var container = document.getElementById("mynetwork");
+    network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+    window.network = network;
+    applyFilters();
+    var done = function () {
+      if (data.physics) { network.setOptions({ physics: { enabled: false } }); }
+      if (network.getScale() > 1.1) { network.moveTo({ scale: 1.1 }); }  // small views
+      ready();
+    };
+    if (data.physics && data.nodes.length > 1) {
+      network.once("stabilizationIterationsDone", done);
+      network.once("stabilized", done);
+      setTimeout(done, 20000);
+    } else {
+      network.once("afterDrawing", done);
+      setTimeout(done, 500);
+    }
+    network.on("click", function (params) {
+      if (params.nodes.length) { showDetails(tips.node[params.nodes[0]]); }
+      else if (params.edges.length) { showDetails(tips.edge[params.edges[0]]); }
+      else { showDetails(null); }
+    });
+    /* A double click opens what hangs off a node: its hidden neighbours (commodities,
+       agreements, organisations, events), placed around it. */
+    network.on("doubleClick", function (params) {
+      if (!params.nodes.length) { return; }
+      var id = params.nodes[0];
+      var at = network.getPositions([id])[id];
+      var around = network.getConnectedNodes(id).filter(function (n) {
+        return nodes.get(n).hidden;
+      });
+      around.forEach(function (n, i) {
+        var a = 2 * Math.PI * i / around.length;
+        expanded[n] = true;
+        nodes.update({ id: n, hidden: false, x: at.x + 140 * Math.cos(a),
+                       y: at.y + 140 * Math.sin(a) });
+      });
+    });
+  }
+  econkg.expand = function (id) {  // for tools and tests: what a double click does
+    network.emit("doubleClick", { nodes: [id], edges: [] });
+  };
+
+  Array.prototype.forEach.call(document.querySelectorAll("input.econkg-group"), function (box) {
+    box.addEventListener("change", function () {
+      shownGroups[box.value] = box.checked;
+      applyFilters();
+    });
+  });
+
+  var period = document.getElementById("econkg-period");
+  period.addEventListener("change", function () {
+    econkg.period = period.value || null;
+    applyFilters();
+    econkg.onPeriod.forEach(function (f) { f(); });
+  });
+
+  /* Tabs: the network and the map, in one page. */
+  var panels = { network: document.getElementById("econkg-network-panel"),
+                 map: document.getElementById("econkg-map-panel") };
+  function show(tab) {
+    Object.keys(panels).forEach(function (k) {
+      panels[k].hidden = k !== tab;
+      document.getElementById("econkg-tab-" + k).setAttribute("aria-selected", String(k === tab));
+    });
+    document.body.setAttribute("data-tab", tab);
+    showDetails(null);
+    if (tab === "network") { buildNetwork(); } else if (econkg.buildMap) { econkg.buildMap(); }
+  }
+  econkg.show = show;
+  Array.prototype.forEach.call(document.querySelectorAll(".tabs button"), function (b) {
+    b.addEventListener("click", function () { show(b.getAttribute("data-tab")); });
   });
 
   var find = document.getElementById("econkg-find");
@@ -95,9 +226,17 @@
   data.nodes.slice().sort(function (a, b) { return a.label.localeCompare(b.label); })
     .forEach(function (n) { find.appendChild(el("option", null, n.label)).value = n.id; });
   find.addEventListener("change", function () {
+    if (document.body.getAttribute("data-tab") !== "network") { show("network"); }
     if (!find.value) { network.unselectAll(); return; }
+    if (nodes.get(find.value).hidden) {
+      expanded[find.value] = true;
+      nodes.update({ id: find.value, hidden: false });
+    }
     network.selectNodes([find.value]);
     network.focus(find.value, { scale: 1.3, animation: { duration: 400 } });
     showDetails(tips.node[find.value]);
   });
+
+  /* map.js runs after this script and starts the first tab. */
+  econkg.start = function () { show(data.tab); };
 })();
