@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from .model import Fact, Model
-from .style import WORDS
+from .style import MAX_TIP_FACTS, WORDS
 from .timeline import span
 from .view import View
 
@@ -160,9 +160,25 @@ def map_data(model: Model, view: View, lang: str, tip_of, fact_item) -> dict[str
             unplaced.append({"id": n, "label": model.name(n, lang), "why": w["no_coords"]})
 
     facts_of: dict[str, list[Fact]] = defaultdict(list)
-    for facts in view.edges.values():
+    touching: dict[str, list[Fact]] = defaultdict(list)
+    for (a, b), facts in view.edges.items():
         for f in facts:
             facts_of[f.subject].append(f)
+            touching[a].append(f)
+            touching[b].append(f)
+    # A marker's tooltip: the place's description, then the facts of every line that touches
+    # it, each with its citations (the network shows these on its lines).
+    for mk in markers:
+        tip = dict(mk["tip"])
+        items, seen = list(tip.get("f", ())), set()
+        for f in touching[mk["id"]]:
+            it = fact_item(f)
+            key = (it["t"], json.dumps(it["c"]))
+            if key not in seen and len(items) < MAX_TIP_FACTS:
+                seen.add(key)
+                items.append(it)
+        tip["f"] = items
+        mk["tip"] = tip
 
     lines = []
     for n in view.nodes:

@@ -63,6 +63,9 @@ def layout(view: View, seed: int = 7, iterations: int = 60) -> dict[str, tuple[f
 
 
 
+ASPECT = 1.5
+
+
 def overview_layout(model: Model, view: View, seed: int = 7) -> dict[str, tuple[float, float]]:
     """Lay out the places and routes alone, so the overview reads as if nothing else were
     there; each hidden node (commodity, agreement…) waits beside the mean of its placed
@@ -78,6 +81,8 @@ def overview_layout(model: Model, view: View, seed: int = 7) -> dict[str, tuple[
     core = View(shown, {k: v for k, v in view.edges.items() if k[0] in keep and k[1] in keep},
                 [], {})
     pos = layout(core, seed=seed) if len(shown) > 2 else {n: (0.0, 0.0) for n in shown}
+    # Wide like the window (1400×900), so the fitted overview fills it and labels grow.
+    pos = {n: (round(x * ASPECT, 1), y) for n, (x, y) in pos.items()}
     neighbours: dict[str, list[str]] = {}
     for a, b in view.edges:
         neighbours.setdefault(a, []).append(b)

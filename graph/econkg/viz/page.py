@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from .model import Cite, Fact, Model
-from .style import DETAIL_GROUPS, GROUP_STYLES, MAX_TIP_FACTS, MIN_FONT, WORDS, _lang
+from .style import (
+    DETAIL_GROUPS,
+    GROUP_STYLES,
+    LABEL_PRIORITY,
+    MAX_TIP_FACTS,
+    MIN_FONT,
+    OVERVIEW_FONT,
+    WORDS,
+    _lang,
+)
 from .timeline import series, span
 from .view import View
 
@@ -298,7 +307,7 @@ def render(model: Model, view: View, *, lang: str = "en", title: str | None = No
             degree[a] += 1
             degree[b] += 1
     big = len(view.nodes) > 100
-    min_font = MIN_FONT if big else {}
+    min_font = OVERVIEW_FONT if view.overview else MIN_FONT if big else {}
     nodes = []
     tips: dict[str, dict] = {}
     for n in view.nodes:
@@ -319,6 +328,8 @@ def render(model: Model, view: View, *, lang: str = "en", title: str | None = No
                       "highlight": {"background": colour, "border": "#222222"},
                       "hover": {"background": colour, "border": "#222222"}},
             "tip": tips[n],
+            # label priority: group first, then the bigger label (a hub) first
+            "rank": LABEL_PRIORITY.index(group) * 1000 - min(999, round(12 + 4.2 * grow)),
         }
         if view.positions and n in view.positions:
             item["x"], item["y"] = view.positions[n]

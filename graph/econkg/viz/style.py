@@ -37,6 +37,14 @@ DETAIL_GROUPS = ("commodity", "agreement", "organisation", "person", "platform",
 OVERVIEW_MIN = 60  # whole-graph views with more nodes than this open as the overview
 
 MIN_FONT = {"country": 32, "bloc": 24, "region": 20, "province": 20}
+# In the overview every place and route gets a label that reads at the default zoom of a
+# 1400×900 window (the page then hides those that would overlap a more important one).
+OVERVIEW_FONT = {"country": 36, "bloc": 28, "region": 22, "province": 24, "city": 22,
+                 "port": 24, "zone": 20, "river": 20, "corridor": 22}
+# Which label gives way when two overlap: earlier groups win.
+LABEL_PRIORITY = ("country", "bloc", "province", "port", "corridor", "city", "region", "zone",
+                  "river", "commodity", "agreement", "organisation", "event", "platform",
+                  "person", "other")
 
 # Relations the drawing makes that read the same both ways; the ontology's own symmetric
 # properties (owl:SymmetricProperty: tradesWith, adjoins…) join them in `Model.symmetric`.

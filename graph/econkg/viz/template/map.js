@@ -81,29 +81,25 @@
   }
 
   /* Greedy labelling: in order of importance, a label goes right, left, above or below its
-     marker where it overlaps no label placed before it and lies on screen, else it is hidden. */
+     marker where its drawn box overlaps no label placed before it and lies on screen, else
+     it is hidden (hover shows the name). */
   function placeLabels() {
     var box = svg.getBoundingClientRect(), taken = [];
     labels.forEach(function (lb) {
       var q = screen([lb.item.x, lb.item.y]), wd = lb.w, ht = lb.h, r = lb.r + 3;
-      var spots = [[q[0] + r, q[1] + ht / 3, q[0] + r, q[1] - ht / 2],
-                   [q[0] - r - wd, q[1] + ht / 3, q[0] - r - wd, q[1] - ht / 2],
-                   [q[0] - wd / 2, q[1] - r - 2, q[0] - wd / 2, q[1] - r - ht],
-                   [q[0] - wd / 2, q[1] + r + ht - 2, q[0] - wd / 2, q[1] + r]];
+      var spots = [[q[0] + r, q[1] + ht / 3], [q[0] - r - wd, q[1] + ht / 3],
+                   [q[0] - wd / 2, q[1] - r - 2], [q[0] - wd / 2, q[1] + r + ht - 2]];
       var placed = false;
+      lb.node.setAttribute("visibility", "visible");
       for (var i = 0; i < spots.length && !placed; i++) {
-        var b = [spots[i][2], spots[i][3], spots[i][2] + wd, spots[i][3] + ht];
+        lb.node.setAttribute("x", spots[i][0].toFixed(1));
+        lb.node.setAttribute("y", spots[i][1].toFixed(1));
+        var g = lb.node.getBBox(), b = [g.x - 1, g.y - 1, g.x + g.width + 1, g.y + g.height + 1];
         if (b[0] < 0 || b[1] < 0 || b[2] > box.width || b[3] > box.height) { continue; }
         var clash = taken.some(function (t) {
           return b[0] < t[2] && t[0] < b[2] && b[1] < t[3] && t[1] < b[3];
         });
-        if (!clash) {
-          taken.push(b);
-          lb.node.setAttribute("x", spots[i][0].toFixed(1));
-          lb.node.setAttribute("y", spots[i][1].toFixed(1));
-          lb.node.setAttribute("visibility", "visible");
-          placed = true;
-        }
+        if (!clash) { taken.push(b); placed = true; }
       }
       if (!placed) { lb.node.setAttribute("visibility", "hidden"); }
     });
@@ -163,7 +159,12 @@
     });
     var style = {};
     data.groups.forEach(function (g) { style[g.group] = g; });
-    m.markers.forEach(function (item) {
+    // Areas first, points last: a port sits on top of its city, a crossing on its river.
+    var DRAW = ["country", "bloc", "region", "province", "river", "city", "zone", "port"];
+    var order = m.markers.slice().sort(function (a, b) {
+      return DRAW.indexOf(a.group) - DRAW.indexOf(b.group);
+    });
+    order.forEach(function (item) {
       var g = style[item.group] || { colour: "#8c8c8c" };
       var big = item.group === "country" || item.group === "bloc";
       var r = big ? 7 : (item.group === "province" ? 5 : 5.5);

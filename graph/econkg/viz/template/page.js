@@ -119,7 +119,7 @@
       var out = {};
       Object.keys(item).forEach(function (k) {
         // `group` stays out: vis-network re-applies a group's own colours on every update.
-        if (["tip", "when", "series", "group"].indexOf(k) < 0) { out[k] = item[k]; }
+        if (["tip", "when", "series", "group", "rank"].indexOf(k) < 0) { out[k] = item[k]; }
       });
       out.title = tooltip(item.tip, HOVER_FACTS);
       tips[kind][item.id] = item.tip;
@@ -140,7 +140,40 @@
     edges.update(data.edges.map(function (e) {
       return { id: e.id, hidden: !holds(edgeWhen[e.id], w) };
     }));
+    if (window.econkgReady) { network.redraw(); declutter(); }
   }
+
+  /* Labels that would overlap a more important one are drawn transparent (the node's hover
+     and selection still show them, and so do its tooltip and the Find menu). Positions are
+     fixed once the layout has settled, and overlap on the canvas does not change with zoom,
+     so this runs when the layout settles and when nodes are shown or moved. */
+  var rank = {};
+  data.nodes.forEach(function (n) { rank[n.id] = n.rank; });
+  var CLEAR = "rgba(0,0,0,0)";
+  function declutter() {
+    var ids = nodes.getIds().filter(function (id) { return !nodes.get(id).hidden; });
+    ids.sort(function (a, b) { return (rank[a] - rank[b]) || (a < b ? -1 : a > b ? 1 : 0); });
+    var taken = [], changes = [];
+    ids.forEach(function (id) {
+      var node = network.body.nodes[id], b = node && node.labelModule.size;
+      if (!b || !b.width) { return; }
+      var box = [b.left, b.top, b.left + b.width, b.top + b.height];
+      var clash = taken.some(function (t) {
+        return box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3];
+      });
+      var item = nodes.get(id), font = item.font || {};
+      var was = font.color === CLEAR;
+      if (!clash) { taken.push(box); }
+      if (clash !== was) {
+        changes.push({ id: id, font: Object.assign({}, font, clash ?
+          { color: CLEAR, strokeColor: CLEAR } : { color: "#343434", strokeColor: "#ffffff" }),
+          chosen: clash ? { label: showLabel, node: true } : true });
+      }
+    });
+    if (changes.length) { nodes.update(changes); }
+  }
+  function showLabel(values) { values.color = "#1b1f24"; values.strokeColor = "#ffffff"; }
+  econkg.declutter = declutter;
 
   var expanded = {};
   function buildNetwork() {
@@ -152,8 +185,14 @@
     window.network = network;
     applyFilters();
     var done = function () {
+      if (window.econkgReady) { return; }
       if (data.physics) { network.setOptions({ physics: { enabled: false } }); }
+      // Fit what shows: nodes waiting hidden (the overview's detail) do not take room.
+      var shown = nodes.getIds().filter(function (id) { return !nodes.get(id).hidden; });
+      if (shown.length && shown.length < data.nodes.length) { network.fit({ nodes: shown }); }
       if (network.getScale() > 1.1) { network.moveTo({ scale: 1.1 }); }  // small views
+      network.redraw();
+      declutter();
       ready();
     };
     if (data.physics && data.nodes.length > 1) {
@@ -184,6 +223,11 @@
         nodes.update({ id: n, hidden: false, x: at.x + 140 * Math.cos(a),
                        y: at.y + 140 * Math.sin(a) });
       });
+      network.redraw();
+      declutter();
+    });
+    network.on("dragEnd", function (params) {
+      if (params.nodes.length) { network.redraw(); declutter(); }
     });
   }
   econkg.expand = function (id) {  // for tools and tests: what a double click does
