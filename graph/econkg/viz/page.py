@@ -218,7 +218,7 @@ def _options(view: View) -> dict:
         opts["edges"]["smooth"] = False
     else:
         # Positions computed in Python are only polished here, so a short run is enough.
-        iterations = 250 if view.positions else 600
+        iterations = (120 if view.overview else 250) if view.positions else 600
         opts["physics"] = {
             "enabled": True, "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -70, "centralGravity": 0.01,
@@ -331,6 +331,8 @@ def render(model: Model, view: View, *, lang: str = "en", title: str | None = No
             # label priority: group first, then the bigger label (a hub) first
             "rank": LABEL_PRIORITY.index(group) * 1000 - min(999, round(12 + 4.2 * grow)),
         }
+        if view.overview and group in DETAIL_GROUPS:
+            item["hidden"], item["physics"] = True, False  # opened on demand
         if view.positions and n in view.positions:
             item["x"], item["y"] = view.positions[n]
         if e and e.lat is not None:

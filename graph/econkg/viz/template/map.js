@@ -10,6 +10,7 @@
   var tipBox = document.getElementById("econkg-maptip");
   var built = false;
   var view = { k: 1, x: 0, y: 0 };  // screen = (map - [x, y]) * k
+  var MAX_LABELS = 300;  // more would not read at once; zoom in for the rest
   var PRIORITY = ["country", "bloc", "province", "port", "city", "region", "zone", "river"];
 
   function s(tag, attrs, parent) {
@@ -84,24 +85,42 @@
      marker where its drawn box overlaps no label placed before it and lies on screen, else
      it is hidden (hover shows the name). */
   function placeLabels() {
-    var box = svg.getBoundingClientRect(), taken = [];
+    var box = svg.getBoundingClientRect(), CELL = 100, grid = {}, shown = 0;
+    function clashes(b, add) {
+      var hit = false;
+      for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
+        for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
+          var key = gx + ":" + gy, list = grid[key] || (grid[key] = []);
+          if (add) { list.push(b); continue; }
+          hit = hit || list.some(function (t) {
+            return b[0] < t[2] && t[0] < b[2] && b[1] < t[3] && t[1] < b[3];
+          });
+        }
+      }
+      return hit;
+    }
     labels.forEach(function (lb) {
       var q = screen([lb.item.x, lb.item.y]), wd = lb.w, ht = lb.h, r = lb.r + 3;
-      var spots = [[q[0] + r, q[1] + ht / 3], [q[0] - r - wd, q[1] + ht / 3],
-                   [q[0] - wd / 2, q[1] - r - 2], [q[0] - wd / 2, q[1] + r + ht - 2]];
       var placed = false;
-      lb.node.setAttribute("visibility", "visible");
-      for (var i = 0; i < spots.length && !placed; i++) {
-        lb.node.setAttribute("x", spots[i][0].toFixed(1));
-        lb.node.setAttribute("y", spots[i][1].toFixed(1));
-        var g = lb.node.getBBox(), b = [g.x - 1, g.y - 1, g.x + g.width + 1, g.y + g.height + 1];
-        if (b[0] < 0 || b[1] < 0 || b[2] > box.width || b[3] > box.height) { continue; }
-        var clash = taken.some(function (t) {
-          return b[0] < t[2] && t[0] < b[2] && b[1] < t[3] && t[1] < b[3];
-        });
-        if (!clash) { taken.push(b); placed = true; }
+      if (shown < MAX_LABELS && q[0] > -wd && q[1] > -ht && q[0] < box.width + wd &&
+          q[1] < box.height + ht) {
+        var spots = [[q[0] + r, q[1] + ht / 3], [q[0] - r - wd, q[1] + ht / 3],
+                     [q[0] - wd / 2, q[1] - r - 2], [q[0] - wd / 2, q[1] + r + ht - 2]];
+        for (var i = 0; i < spots.length && !placed; i++) {
+          // The drawn box, from the text's own box measured once at the origin.
+          var b = [spots[i][0] + lb.dx - 1, spots[i][1] + lb.dy - 1,
+                   spots[i][0] + lb.dx + wd + 1, spots[i][1] + lb.dy + ht + 1];
+          if (b[0] < 0 || b[1] < 0 || b[2] > box.width || b[3] > box.height) { continue; }
+          if (!clashes(b, false)) {
+            clashes(b, true);
+            lb.node.setAttribute("x", spots[i][0].toFixed(1));
+            lb.node.setAttribute("y", spots[i][1].toFixed(1));
+            placed = true;
+            shown++;
+          }
+        }
       }
-      if (!placed) { lb.node.setAttribute("visibility", "hidden"); }
+      lb.node.setAttribute("visibility", placed ? "visible" : "hidden");
     });
   }
 
@@ -181,8 +200,10 @@
       labels.push({ item: item, node: text, r: r, rank: PRIORITY.indexOf(item.group) });
     });
     labels.forEach(function (lb) {
+      lb.node.setAttribute("x", "0");
+      lb.node.setAttribute("y", "0");
       var b = lb.node.getBBox();
-      lb.w = b.width; lb.h = b.height || 14;
+      lb.w = b.width; lb.h = b.height || 14; lb.dx = b.x; lb.dy = b.y;
     });
     labels.sort(function (a, b) { return (a.rank - b.rank) || a.item.label.localeCompare(b.item.label); });
 

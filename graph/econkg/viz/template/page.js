@@ -130,17 +130,34 @@
   var edgeWhen = {};
   data.edges.forEach(function (e) { edgeWhen[e.id] = e.when || []; });
 
+  /* Shows the groups ticked in the legend (and nodes opened by a double click), and the
+     edges whose facts hold in the chosen period. Only what changes is handed to vis. */
+  var nodeHidden = {}, edgeHidden = {};
+  data.nodes.forEach(function (n) { nodeHidden[n.id] = n.hidden === true; });
+  data.edges.forEach(function (e) { edgeHidden[e.id] = false; });
   function applyFilters() {
     if (!network) { return; }
-    var w = window_(econkg.period);
-    nodes.update(data.nodes.map(function (n) {
-      var on = shownGroups[n.group] !== false || expanded[n.id] === true;
-      return { id: n.id, hidden: !on, physics: on && data.physics };
-    }));
-    edges.update(data.edges.map(function (e) {
-      return { id: e.id, hidden: !holds(edgeWhen[e.id], w) };
-    }));
-    if (window.econkgReady) { network.redraw(); declutter(); }
+    var w = window_(econkg.period), nodeChanges = [], edgeChanges = [];
+    data.nodes.forEach(function (n) {
+      var hide = !(shownGroups[n.group] !== false || expanded[n.id] === true);
+      if (hide !== nodeHidden[n.id]) {
+        nodeHidden[n.id] = hide;
+        nodeChanges.push({ id: n.id, hidden: hide, physics: !hide && data.physics });
+      }
+    });
+    data.edges.forEach(function (e) {
+      var hide = !holds(edgeWhen[e.id], w);
+      if (hide !== edgeHidden[e.id]) {
+        edgeHidden[e.id] = hide;
+        edgeChanges.push({ id: e.id, hidden: hide });
+      }
+    });
+    if (nodeChanges.length) { nodes.update(nodeChanges); }
+    if (edgeChanges.length) { edges.update(edgeChanges); }
+    if (window.econkgReady && (nodeChanges.length || edgeChanges.length)) {
+      network.redraw();
+      declutter();
+    }
   }
 
   /* Labels that would overlap a more important one are drawn transparent (the node's hover
@@ -151,20 +168,30 @@
   data.nodes.forEach(function (n) { rank[n.id] = n.rank; });
   var CLEAR = "rgba(0,0,0,0)";
   function declutter() {
-    var ids = nodes.getIds().filter(function (id) { return !nodes.get(id).hidden; });
+    var ids = nodes.getIds().filter(function (id) { return !nodeHidden[id]; });
     ids.sort(function (a, b) { return (rank[a] - rank[b]) || (a < b ? -1 : a > b ? 1 : 0); });
-    var taken = [], changes = [];
+    var CELL = 200, grid = {}, changes = [];
+    function cells(box, add) {
+      var hit = false;
+      for (var gx = Math.floor(box[0] / CELL); gx <= Math.floor(box[2] / CELL); gx++) {
+        for (var gy = Math.floor(box[1] / CELL); gy <= Math.floor(box[3] / CELL); gy++) {
+          var key = gx + ":" + gy, list = grid[key] || (grid[key] = []);
+          if (add) { list.push(box); continue; }
+          hit = hit || list.some(function (t) {
+            return box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3];
+          });
+        }
+      }
+      return hit;
+    }
     ids.forEach(function (id) {
       var node = network.body.nodes[id], b = node && node.labelModule.size;
       if (!b || !b.width) { return; }
       var box = [b.left, b.top, b.left + b.width, b.top + b.height];
-      var clash = taken.some(function (t) {
-        return box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3];
-      });
+      var clash = cells(box, false);
+      if (!clash) { cells(box, true); }
       var item = nodes.get(id), font = item.font || {};
-      var was = font.color === CLEAR;
-      if (!clash) { taken.push(box); }
-      if (clash !== was) {
+      if (clash !== (font.color === CLEAR)) {
         changes.push({ id: id, font: Object.assign({}, font, clash ?
           { color: CLEAR, strokeColor: CLEAR } : { color: "#343434", strokeColor: "#ffffff" }),
           chosen: clash ? { label: showLabel, node: true } : true });
@@ -183,7 +210,6 @@
     var container = document.getElementById("mynetwork");
     network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
     window.network = network;
-    applyFilters();
     var done = function () {
       if (window.econkgReady) { return; }
       if (data.physics) { network.setOptions({ physics: { enabled: false } }); }
@@ -215,11 +241,12 @@
       var id = params.nodes[0];
       var at = network.getPositions([id])[id];
       var around = network.getConnectedNodes(id).filter(function (n) {
-        return nodes.get(n).hidden;
+        return nodeHidden[n];
       });
       around.forEach(function (n, i) {
         var a = 2 * Math.PI * i / around.length;
         expanded[n] = true;
+        nodeHidden[n] = false;
         nodes.update({ id: n, hidden: false, x: at.x + 140 * Math.cos(a),
                        y: at.y + 140 * Math.sin(a) });
       });
@@ -272,8 +299,9 @@
   find.addEventListener("change", function () {
     if (document.body.getAttribute("data-tab") !== "network") { show("network"); }
     if (!find.value) { network.unselectAll(); return; }
-    if (nodes.get(find.value).hidden) {
+    if (nodeHidden[find.value]) {
       expanded[find.value] = true;
+      nodeHidden[find.value] = false;
       nodes.update({ id: find.value, hidden: false });
     }
     network.selectNodes([find.value]);
