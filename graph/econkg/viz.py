@@ -527,7 +527,8 @@ def select_view(model: Model, *, focus: str | None = None, depth: int = 1,
             return False
         if srcs and not any(c.source in srcs for c in f.citations):
             return False
-        if window and f.start and f.end and (f.end < window[0] or f.start > window[1]):
+        if window and f.period and ((f.end is not None and f.end < window[0])
+                                    or (f.start is not None and f.start > window[1])):
             return False
         return not (inside and f.subject not in inside and (f.object not in inside))
 
