@@ -191,7 +191,7 @@ def test_analyses_and_drawing_use_facts_only_by_default():
     assert edge["modality"] == ["proposal"] and edge["value"] == 9
     assert not [f for f in viz.load_model(g).facts if {f.subject, f.object} == {"a", "b"}]
     drawn = [f for f in viz.load_model(g, modalities=None).facts if f.relation == "tradesWith"]
-    assert [("modality", "proposal")] == [p for p in drawn[0].parts if p[0] == "modality"]
+    assert [p for p in drawn[0].parts if p[0] == "modality"] == [("modality", "proposal")]
 
 
 def test_open_periods_are_read_and_sort_first():
