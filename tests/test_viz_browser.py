@@ -233,7 +233,10 @@ def _non_blank(path: Path) -> float:
     """The share of pixels that differ from the most common colour (the background)."""
     from collections import Counter
 
-    from PIL import Image
+    try:
+        from PIL import Image
+    except ImportError:
+        skip_or_fail("pillow is not installed: pip install '.[test]'")
 
     img = Image.open(path).convert("RGB").resize((350, 225))
     counts = Counter(img.getdata())

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import econkg
+from conftest import skip_or_fail
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +33,20 @@ econkg.viz.draw(ds, tab="map")
 """
 
 
+def _need(module: str):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        skip_or_fail(f"{module} is not installed: pip install '.[test]'")
+
+
 @pytest.fixture(scope="module")
 def output() -> str:
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
+    nbformat = _need("nbformat")
+    nbclient = _need("nbclient")
+    _need("ipykernel")
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell(CELL))
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
@@ -57,8 +67,8 @@ def test_the_iframe_draws_the_map(output, tmp_path):
     from test_viz_browser import ARGS, CHROMIUM
 
     if not Path(CHROMIUM).is_file():
-        pytest.skip(f"{CHROMIUM} is missing: run .ci/install-browser.sh")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+        skip_or_fail(f"{CHROMIUM} is missing: run .ci/install-browser.sh")
+    sync_playwright = _need("playwright.sync_api").sync_playwright
     wrapper = tmp_path / "notebook.html"
     wrapper.write_text(f"<!DOCTYPE html><html><body>{output}</body></html>", encoding="utf-8")
     with sync_playwright() as p:

@@ -39,8 +39,8 @@ OVERVIEW_MIN = 60  # whole-graph views with more nodes than this open as the ove
 MIN_FONT = {"country": 32, "bloc": 24, "region": 20, "province": 20}
 # In the overview every place and route gets a label that reads at the default zoom of a
 # 1400×900 window (the page then hides those that would overlap a more important one).
-OVERVIEW_FONT = {"country": 36, "bloc": 28, "region": 22, "province": 24, "city": 22,
-                 "port": 24, "zone": 20, "river": 20, "corridor": 22}
+OVERVIEW_FONT = {"country": 40, "bloc": 32, "region": 28, "province": 30, "city": 28,
+                 "port": 30, "zone": 27, "river": 27, "corridor": 28}
 # Which label gives way when two overlap: earlier groups win.
 LABEL_PRIORITY = ("country", "bloc", "province", "port", "corridor", "city", "region", "zone",
                   "river", "commodity", "agreement", "organisation", "event", "platform",

@@ -99,6 +99,12 @@
       }
       return hit;
     }
+    // The legend covers the map's top right corner: no label goes under it.
+    var lg = document.getElementById("econkg-map-legend").getBoundingClientRect();
+    if (lg.width) {
+      clashes([lg.left - box.left, lg.top - box.top, lg.right - box.left, lg.bottom - box.top],
+              true);
+    }
     labels.forEach(function (lb) {
       var q = screen([lb.item.x, lb.item.y]), wd = lb.w, ht = lb.h, r = lb.r + 3;
       var placed = false;

@@ -213,10 +213,25 @@
     var done = function () {
       if (window.econkgReady) { return; }
       if (data.physics) { network.setOptions({ physics: { enabled: false } }); }
-      // Fit what shows: nodes waiting hidden (the overview's detail) do not take room.
-      var shown = nodes.getIds().filter(function (id) { return !nodes.get(id).hidden; });
-      if (shown.length && shown.length < data.nodes.length) { network.fit({ nodes: shown }); }
-      if (network.getScale() > 1.1) { network.moveTo({ scale: 1.1 }); }  // small views
+      // Fit what shows, by node centres (labels at the rim may reach the edge), left of
+      // the legend that covers the top right corner; nodes waiting hidden take no room.
+      var shown = nodes.getIds().filter(function (id) { return !nodeHidden[id]; });
+      var box = container.getBoundingClientRect();
+      var legend = document.getElementById("econkg-legend").getBoundingClientRect();
+      var usable = legend.width && box.width > 2 * legend.width ?
+        box.width - legend.width - 20 : box.width;
+      if (shown.length > 2) {
+        var pos = network.getPositions(shown), xs = [], ys = [];
+        shown.forEach(function (id) { xs.push(pos[id].x); ys.push(pos[id].y); });
+        var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+        var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+        var scale = Math.min(1.1, 0.86 * Math.min(usable / Math.max(1, x1 - x0),
+                                                    box.height / Math.max(1, y1 - y0)));
+        network.moveTo({ scale: scale, position: {
+          x: (x0 + x1) / 2 + (box.width - usable) / 2 / scale, y: (y0 + y1) / 2 } });
+      } else if (network.getScale() > 1.1) {
+        network.moveTo({ scale: 1.1 });  // small views
+      }
       network.redraw();
       declutter();
       ready();
