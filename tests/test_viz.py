@@ -7,6 +7,7 @@ tests keep passing as other documents add data; spot checks use stable facts of 
 from __future__ import annotations
 
 import html.parser
+import itertools
 import json
 import os
 import re
@@ -639,3 +640,25 @@ def test_same_page_in_every_run():
                               text=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}
                               ).stdout for seed in ("1", "2")}
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize("a,b", [("dandong", "russia"), ("tumen-river-crossing", "china"),
+                                 ("hunchun", "russia"), ("sinuiju", "russia")])
+def test_between_draws_the_routes_analyze_paths_reports(model, dataset, a, b):
+    """The picture and `econkg analyze paths` read the same model: the shortest routes drawn
+    are as long as the analysis's, every such route of the analysis is drawn, and neither
+    steps through a commodity."""
+    import networkx as nx
+
+    from econkg import analysis, network, readmodel
+
+    G = network.to_networkx(readmodel.read(dataset))
+    routes = analysis.paths(G, a, b, max_len=6)
+    view = viz.draw(model, between=[a, b]).view
+    drawn = nx.Graph(list(view.edges))
+    assert routes and nx.shortest_path_length(drawn, a, b) == routes[0]["length"]
+    for r in routes:
+        if r["length"] == routes[0]["length"]:
+            assert all(tuple(sorted(h)) in view.edges for h in itertools.pairwise(r["nodes"]))
+    inner = {n for path in nx.all_shortest_paths(drawn, a, b) for n in path[1:-1]}
+    assert not {n for n in inner if model.entities[n].group == "commodity"}

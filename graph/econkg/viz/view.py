@@ -117,7 +117,12 @@ def select_view(model: Model, *, focus: str | None = None, depth: int = 1,
         a, b = (resolve_entity(model, x) for x in between)
         if a == b:
             raise VizError("--between needs two different entities")
-        path_edges = _routes(adj, a, b, slack)
+        # As `analyze paths` does: commodities label facts, they are no stepping stones, so
+        # the routes drawn are the routes the analysis reports.
+        from ..analysis import NOT_STEPPING_STONES
+
+        stones = {n for n, e in model.entities.items() if e.group in NOT_STEPPING_STONES}
+        path_edges = _routes(adj, a, b, slack, avoid=stones - {a, b})
         if path_edges is None:
             raise VizError(f"no route between {model.name(a, lang)} and {model.name(b, lang)}"
                            + (" in this view" if filtered else ""))
@@ -145,15 +150,17 @@ def _within(model: Model, place: str) -> set[str]:
     return out
 
 
-def _routes(adj: dict[str, set[str]], a: str, b: str,
-            slack: int) -> set[tuple[str, str]] | None:
-    """Edges on every path from a to b no longer than the shortest path plus slack."""
+def _routes(adj: dict[str, set[str]], a: str, b: str, slack: int,
+            avoid: set[str] = frozenset()) -> set[tuple[str, str]] | None:
+    """Edges on every path from a to b no longer than the shortest path plus slack, through
+    no node in `avoid`."""
     import networkx as nx
 
     g = nx.Graph()
     for x, ns in adj.items():
         for y in ns:
-            g.add_edge(x, y)
+            if x not in avoid and y not in avoid:
+                g.add_edge(x, y)
     if a not in g or b not in g or not nx.has_path(g, a, b):
         return None
     shortest = nx.shortest_path_length(g, a, b)
