@@ -662,3 +662,15 @@ def test_between_draws_the_routes_analyze_paths_reports(model, dataset, a, b):
             assert all(tuple(sorted(h)) in view.edges for h in itertools.pairwise(r["nodes"]))
     inner = {n for path in nx.all_shortest_paths(drawn, a, b) for n in path[1:-1]}
     assert not {n for n in inner if model.entities[n].group == "commodity"}
+
+
+def test_command_map_page(cli, tmp_path):
+    out = tmp_path / "map.html"
+    res = cli("viz", "--map", "--lang", "zh", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    assert '<body data-tab="map">' in page and 'id="econkg-map"' in page
+    markers = {m["id"]: m["label"] for m in viz.page_data(page)["map"]["markers"]}
+    assert markers["dandong"] == "丹东" and markers["tumen-river-crossing"] == "图们江口岸"
+    res = cli("viz", "--modality", "nonsense", "-o", str(out))
+    assert res.exit_code == 2 and "nonsense" in res.output
