@@ -62,8 +62,11 @@ def mutants(shapes: Graph):
         if p not in DROPPABLE:
             continue
         value = "[…]" if isinstance(o, BNode) else o.n3(shapes.namespace_manager)
+        if p == SH.property:
+            value = repr(str(shapes.value(o, SH.message) or "")[:40])
         label = f"{shapes.qname(p)} {value}"
-        yield s, f"drop {label}", [(s, p, o)], []
+        # Dropping a whole property shape is reported under that shape's own message.
+        yield (o if p == SH.property else s), f"drop {label}", [(s, p, o)], []
         if p in NUMERIC and isinstance(o, Literal):
             for delta in (-1, 1):
                 v = Decimal(str(o.toPython())) + delta
