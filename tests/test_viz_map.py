@@ -81,6 +81,14 @@ def test_flow_arcs_take_their_width_from_usd_of_their_own_direction(data):
     assert max(v[2] for v in out["usd"]) == 2.3e9
     assert max(v[2] for v in back["usd"]) == 4e8
     assert max(v[2] for v in both["usd"]) == 2.73e9
+    # A click on the China–Russia two-way arc charts its trade values over the years, one
+    # measure and unit per chart (2022: 190.271 billion USD; 2023: 240.1 billion USD).
+    cn_ru = next(a for a in arcs if {a["from"], a["to"]} == {"china", "russia"}
+                 and not a["directed"] and not a["via"])
+    usd = next(c for c in cn_ru["tip"]["series"] if (c["measure"], c["unit"])
+               == ("TradeValue", "USD"))
+    assert {(p["p"], p["y"]) for p in usd["points"]} >= {("2022", 190271000000.0),
+                                                          ("2023", 240100000000.0)}
     # No currency but USD ever sets a width.
     assert all("CNY" not in str(v) for a in arcs for v in a["usd"])
 

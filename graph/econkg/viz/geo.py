@@ -23,7 +23,7 @@ from typing import Any
 
 from .model import Fact, Model
 from .style import MAX_TIP_FACTS, WORDS
-from .timeline import span
+from .timeline import series, span
 from .view import View
 
 WORLD = 1000.0  # width of the projected world in map units
@@ -227,7 +227,7 @@ def map_data(model: Model, view: View, lang: str, tip_of, fact_item) -> dict[str
             "usd": [[*span(f), float(v)] for f in facts if (v := _usd_value(f)) is not None],
             "modal": sorted({_modality(f) for f in facts}),
             "tip": {"h": head, "s": w["flow_dir"] if directed else w["flow_both"],
-                    "f": items}})
+                    "f": items, "series": series(model, facts, lang, fact_item)}})
     return {"markers": markers, "lines": lines, "arcs": arc_items, "unplaced": unplaced,
             "outline": basemap(), "grid": GRID, "world": WORLD}
 
