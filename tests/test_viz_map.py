@@ -89,6 +89,8 @@ def test_flow_arcs_take_their_width_from_usd_of_their_own_direction(data):
                == ("TradeValue", "USD"))
     assert {(p["p"], p["y"]) for p in usd["points"]} >= {("2022", 190271000000.0),
                                                           ("2023", 240100000000.0)}
+    # The first quarter of 2024 (56.68 billion USD) is not a year: it is not on that chart.
+    assert usd["span"] == "year" and "2024-Q1" not in {p["p"] for p in usd["points"]}
     # No currency but USD ever sets a width.
     assert all("CNY" not in str(v) for a in arcs for v in a["usd"])
 
@@ -119,6 +121,10 @@ def test_series_keep_one_measure_and_unit_each():
     assert [p["y"] for p in usd["points"]] == [10.0, 12.0]
     assert [p["c"] for p in usd["points"]] == [[["x.txt", 1, "10"]], [["x.txt", 2, "12"]]]
     assert usd["points"][0]["x"] < usd["points"][1]["x"]
+    # A quarter beside two years is an unlike figure: it starts no chart of its own alone.
+    quarter = _fact("3", "USD", date(2024, 1, 1), date(2024, 3, 31), 6)
+    charts = timeline.series(m, [*facts, quarter], "en", lambda f: {"t": "", "c": []})
+    assert [p["y"] for p in charts[1]["points"]] == [10.0, 12.0]
 
 
 def test_periods_are_the_years_of_dated_facts():

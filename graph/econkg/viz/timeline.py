@@ -1,8 +1,9 @@
 """Time: the periods the graph holds (the page's period control), each fact's span as the
 page reads it, and series of figures for a pair of places or a flow (the small charts).
 
-A series holds one measure in one unit between the same two ends, in the same flow and for
-the same commodity, so a chart never puts unlike figures on one axis.
+A series holds one measure in one unit over periods of one length (years, quarters…) between
+the same two ends, in the same flow, for the same commodity and of one kind of claim, so a
+chart never puts unlike figures on one axis.
 """
 
 from __future__ import annotations
@@ -34,6 +35,23 @@ def periods(facts: Iterable[Fact]) -> list[str]:
     return [str(y) for y in sorted(years)]
 
 
+SPAN_WORDS = {"en": {"year": "by year", "half": "by half-year", "quarter": "by quarter",
+                     "month": "by month", "day": "by day"},
+              "zh": {"year": "按年", "half": "按半年", "quarter": "按季度", "month": "按月",
+                     "day": "按日"}}
+
+
+def span_kind(start: date, end: date) -> str:
+    """How long a figure's period is: a quarter's total and a year's total are unlike
+    figures, so they never share a chart."""
+    days = (end - start).days + 1
+    for kind, lo, hi in (("day", 1, 1), ("month", 28, 31), ("quarter", 89, 92),
+                         ("half", 181, 184), ("year", 365, 366)):
+        if lo <= days <= hi:
+            return kind
+    return f"{days} days"
+
+
 def _seconds(d: date) -> float:
     return datetime.combine(d, time(), tzinfo=UTC).timestamp()
 
@@ -48,9 +66,9 @@ def series(model: Model, facts: Iterable[Fact], lang: str, fact_item) -> list[di
         flow = next((v for k, v in f.parts if k == "flow"), "")
         modality = next((v for k, v in f.parts if k == "modality"), "fact")
         groups[(f.figure[0], f.figure[2], f.subject, f.object, flow, f.commodity,
-                modality)].append(f)
+                modality, span_kind(f.start, f.end))].append(f)
     out = []
-    for (measure, unit, a, b, flow, commodity, modality), fs in sorted(groups.items()):
+    for (measure, unit, a, b, flow, commodity, modality, kind), fs in sorted(groups.items()):
         if len({(f.start, f.end) for f in fs}) < 2:
             continue
         fs.sort(key=lambda f: (f.start, f.end, f.figure[1]))
@@ -63,11 +81,13 @@ def series(model: Model, facts: Iterable[Fact], lang: str, fact_item) -> list[di
             title += f" · {model.name(commodity, lang)}"
         if modality != "fact":
             title += f" · {model.term(modality, lang)}"
+        title += f" · {SPAN_WORDS[lang].get(kind, kind)}"
         points = []
         for f in fs:
             mid = _seconds(f.start) + (_seconds(f.end) - _seconds(f.start)) / 2
             item = fact_item(f)
             points.append({"x": round(mid), "y": float(f.figure[1]), "p": f.period,
                            "t": item["t"], "c": item["c"]})
-        out.append({"title": title, "measure": measure, "unit": unit, "points": points})
+        out.append({"title": title, "measure": measure, "unit": unit, "span": kind,
+                    "points": points})
     return out

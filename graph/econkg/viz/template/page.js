@@ -53,6 +53,15 @@
   econkg.holds = holds;
   econkg.periodWindow = function () { return window_(econkg.period); };
 
+  /* 240100000000 → 240.1 G: axis labels that fit; the list under the chart has the figures. */
+  function short(v) {
+    var a = Math.abs(v), units = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+    for (var i = 0; i < units.length; i++) {
+      if (a >= units[i][0]) { return +(v / units[i][0]).toPrecision(4) + " " + units[i][1]; }
+    }
+    return String(+v.toPrecision(4));
+  }
+
   /* A small chart per series: one measure in one unit, each point listed with its citation. */
   function charts(box, series) {
     (series || []).forEach(function (s) {
@@ -75,7 +84,7 @@
           width: 480, height: 160, legend: { show: false },
           series: [{}, { label: s.measure, stroke: "#1f4e9c", width: 2,
                          points: { show: true, size: 7, fill: "#1f4e9c" } }],
-          axes: [{}, { size: 60 }],
+          axes: [{}, { size: 64, values: function (u, vals) { return vals.map(short); } }],
           scales: { x: { time: true } }
         }, [s.points.map(function (p) { return p.x; }),
             s.points.map(function (p) { return p.y; })], plot);
