@@ -415,3 +415,49 @@ def test_did_you_mean():
 def test_seed_error_lists_every_problem():
     err = SeedError(["a", "b"])
     assert str(err) == "a\nb" and err.problems == ["a", "b"]
+
+
+def test_a_cell_keeps_its_line_breaks(tmp_path):
+    tables = base()
+    tables["relations"][0]["note_en"] = "line one\r\nline two\nthree"
+    [r] = load_seeds(write(tmp_path / "x" / "seeds", tables)).relations
+    assert r.note_en == "line one\r\nline two\nthree"
+
+
+def test_only_missing_columns(tmp_path):
+    folder = write(tmp_path / "x" / "seeds", base())
+    text = (folder / "relations.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    cols = header.rstrip("\r").split(",")
+    keep = [c for c in cols if c not in ("note_en", "stated_by")]
+    idx = [cols.index(c) for c in keep]
+    rows = [",".join(line.rstrip("\r").split(",")[i] for i in idx)
+            for line in rest.splitlines() if line]
+    (folder / "relations.csv").write_text("\n".join([",".join(keep), *rows]) + "\n",
+                                          encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        load_seeds(folder)
+    assert info.value.problems[0] == "seeds/relations.csv:1: missing column(s) stated_by, note_en"
+
+
+def test_rows_after_a_bad_or_blank_row_are_still_read(tmp_path):
+    tables = base()
+    folder = write(tmp_path / "x" / "seeds", tables)
+    second = dict(tables["relations"][0], object="dandong", predicate="locatedIn")
+    cols = list(second)
+    with (folder / "relations.csv").open("a", encoding="utf-8", newline="") as fh:
+        fh.write(",,,,,,,,,,,\n")
+        csv.writer(fh).writerow([second[c] for c in cols])
+    assert len(load_seeds(folder).relations) == 2
+    with (folder / "relations.csv").open("a", encoding="utf-8", newline="") as fh:
+        fh.write("a,b,c,,,,,,,,,,,extra\n")
+        third = dict(second, object="north-korea", predicate="bordersOn")
+        csv.writer(fh).writerow([third[c] for c in cols])
+    with pytest.raises(SeedError) as info:
+        load_seeds(folder)
+    assert info.value.problems == ["seeds/relations.csv:5: more cells than columns"]
+
+
+def test_a_path_outside_the_root_is_named_in_full(tmp_path):
+    assert seeds._rel(Path("/elsewhere/t.csv"), tmp_path / "seeds") == "/elsewhere/t.csv"
+    assert seeds._rel(tmp_path / "seeds" / "t.csv", tmp_path / "seeds") == "seeds/t.csv"
