@@ -461,3 +461,37 @@ def test_rows_after_a_bad_or_blank_row_are_still_read(tmp_path):
 def test_a_path_outside_the_root_is_named_in_full(tmp_path):
     assert seeds._rel(Path("/elsewhere/t.csv"), tmp_path / "seeds") == "/elsewhere/t.csv"
     assert seeds._rel(tmp_path / "seeds" / "t.csv", tmp_path / "seeds") == "seeds/t.csv"
+
+
+def test_a_row_with_no_citation_at_all(tmp_path):
+    found = problems(tmp_path, "flows", 0, source="", line="", quote="")
+    assert found[0] == ("seeds/flows.csv:2: field 'source': is empty: every fact needs its "
+                        "citation (source, line, quote)")
+    found = problems(tmp_path / "o", "observations", 0, source="", line="", quote="")
+    assert "field 'source': is empty" in found[0]
+
+
+def test_line_one_and_a_fifteen_character_quote_are_fine(tmp_path):
+    tables = base()
+    tables["relations"][0].update(line="1", quote="一二三四五六七八九十一二三四五")
+    [r] = load_seeds(write(tmp_path / "x" / "seeds", tables)).relations
+    assert (r.citations[0].line, len(r.citations[0].quote)) == (1, 15)
+    assert problems(tmp_path / "y", "relations", 0, line="86")[0].endswith(
+        f"field 'line': line 86 is beyond the end of {SRC} (85 lines)")
+    assert problems(tmp_path / "z", "relations", 0, line="85") == []
+
+
+def test_message_lists_are_comma_separated(tmp_path):
+    found = problems(tmp_path, "flows", 0, modality="maybe")
+    assert found[0].endswith("'maybe' is not one of fact, plan, proposal, projection, lack")
+    assert seeds.did_you_mean("chin", {"china", "chine", "chins", "chino", "chink"}) == \
+        " (did you mean chins, chino, chink?)"
+
+
+def test_a_bad_sources_header_is_reported(tmp_path):
+    folder = write(tmp_path / "x" / "seeds", base())
+    text = (folder / "sources.csv").read_text(encoding="utf-8")
+    (folder / "sources.csv").write_text(text.replace("lines", "length", 1), encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        load_seeds(folder)
+    assert info.value.problems[0] == "seeds/sources.csv:1: missing column(s) lines"
