@@ -415,3 +415,83 @@ def test_did_you_mean():
 def test_seed_error_lists_every_problem():
     err = SeedError(["a", "b"])
     assert str(err) == "a\nb" and err.problems == ["a", "b"]
+
+
+def test_a_cell_keeps_its_line_breaks(tmp_path):
+    tables = base()
+    tables["relations"][0]["note_en"] = "line one\r\nline two\nthree"
+    [r] = load_seeds(write(tmp_path / "x" / "seeds", tables)).relations
+    assert r.note_en == "line one\r\nline two\nthree"
+
+
+def test_only_missing_columns(tmp_path):
+    folder = write(tmp_path / "x" / "seeds", base())
+    text = (folder / "relations.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    cols = header.rstrip("\r").split(",")
+    keep = [c for c in cols if c not in ("note_en", "stated_by")]
+    idx = [cols.index(c) for c in keep]
+    rows = [",".join(line.rstrip("\r").split(",")[i] for i in idx)
+            for line in rest.splitlines() if line]
+    (folder / "relations.csv").write_text("\n".join([",".join(keep), *rows]) + "\n",
+                                          encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        load_seeds(folder)
+    assert info.value.problems[0] == "seeds/relations.csv:1: missing column(s) stated_by, note_en"
+
+
+def test_rows_after_a_bad_or_blank_row_are_still_read(tmp_path):
+    tables = base()
+    folder = write(tmp_path / "x" / "seeds", tables)
+    second = dict(tables["relations"][0], object="dandong", predicate="locatedIn")
+    cols = list(second)
+    with (folder / "relations.csv").open("a", encoding="utf-8", newline="") as fh:
+        fh.write(",,,,,,,,,,,\n")
+        csv.writer(fh).writerow([second[c] for c in cols])
+    assert len(load_seeds(folder).relations) == 2
+    with (folder / "relations.csv").open("a", encoding="utf-8", newline="") as fh:
+        fh.write("a,b,c,,,,,,,,,,,extra\n")
+        third = dict(second, object="north-korea", predicate="bordersOn")
+        csv.writer(fh).writerow([third[c] for c in cols])
+    with pytest.raises(SeedError) as info:
+        load_seeds(folder)
+    assert info.value.problems == ["seeds/relations.csv:5: more cells than columns"]
+
+
+def test_a_path_outside_the_root_is_named_in_full(tmp_path):
+    assert seeds._rel(Path("/elsewhere/t.csv"), tmp_path / "seeds") == "/elsewhere/t.csv"
+    assert seeds._rel(tmp_path / "seeds" / "t.csv", tmp_path / "seeds") == "seeds/t.csv"
+
+
+def test_a_row_with_no_citation_at_all(tmp_path):
+    found = problems(tmp_path, "flows", 0, source="", line="", quote="")
+    assert found[0] == ("seeds/flows.csv:2: field 'source': is empty: every fact needs its "
+                        "citation (source, line, quote)")
+    found = problems(tmp_path / "o", "observations", 0, source="", line="", quote="")
+    assert "field 'source': is empty" in found[0]
+
+
+def test_line_one_and_a_fifteen_character_quote_are_fine(tmp_path):
+    tables = base()
+    tables["relations"][0].update(line="1", quote="一二三四五六七八九十一二三四五")
+    [r] = load_seeds(write(tmp_path / "x" / "seeds", tables)).relations
+    assert (r.citations[0].line, len(r.citations[0].quote)) == (1, 15)
+    assert problems(tmp_path / "y", "relations", 0, line="86")[0].endswith(
+        f"field 'line': line 86 is beyond the end of {SRC} (85 lines)")
+    assert problems(tmp_path / "z", "relations", 0, line="85") == []
+
+
+def test_message_lists_are_comma_separated(tmp_path):
+    found = problems(tmp_path, "flows", 0, modality="maybe")
+    assert found[0].endswith("'maybe' is not one of fact, plan, proposal, projection, lack")
+    assert seeds.did_you_mean("chin", {"china", "chine", "chins", "chino", "chink"}) == \
+        " (did you mean chins, chino, chink?)"
+
+
+def test_a_bad_sources_header_is_reported(tmp_path):
+    folder = write(tmp_path / "x" / "seeds", base())
+    text = (folder / "sources.csv").read_text(encoding="utf-8")
+    (folder / "sources.csv").write_text(text.replace("lines", "length", 1), encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        load_seeds(folder)
+    assert info.value.problems[0] == "seeds/sources.csv:1: missing column(s) lines"
