@@ -3,6 +3,7 @@
 #
 #   bash benchmarks/mutation.sh              # mutate, test, print the score table
 #   MUTMUT_JOBS=1 bash benchmarks/mutation.sh
+#   ONLY=src/econkg/seeds.py bash benchmarks/mutation.sh   # one module of the list
 #
 # Needs mutmut 3 (pip install 'mutmut>=3,<4', the project's [mutation] extra). mutmut reads
 # [tool.mutmut] in pyproject.toml: the modules it mutates and the fast unit tests it runs
@@ -17,6 +18,15 @@ rm -rf "$STAGE/src" "$STAGE/mutants"
 cp -r "$ROOT/graph" "$STAGE/src"
 for x in tests ontology seeds queries pyproject.toml; do cp -r "$ROOT/$x" "$STAGE/"; done
 find "$STAGE" -name __pycache__ -prune -exec rm -rf {} +
+if [ -n "${ONLY:-}" ]; then  # mutate one module only (the staged copy's settings)
+  python3 - "$STAGE/pyproject.toml" "$ONLY" <<'PY'
+import re, sys
+path, only = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8").read()
+text = re.sub(r"^only_mutate = .*$", f'only_mutate = ["{only}"]', text, flags=re.M)
+open(path, "w", encoding="utf-8").write(text)
+PY
+fi
 cd "$STAGE"
 unset PYTHONPATH  # mutmut puts mutants/src first on the path itself
 python3 -m mutmut run --max-children "${MUTMUT_JOBS:-2}" > "$STAGE/mutmut-run.log" 2>&1 || {

@@ -406,7 +406,8 @@ def endpoint():
             seen["accept"] = self.headers["Accept"]
             status, ctype, payload = answers["next"]
             self.send_response(status)
-            self.send_header("Content-Type", ctype)
+            if ctype:
+                self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
@@ -470,3 +471,53 @@ def test_remote_store_unreachable():
     url = f"http://127.0.0.1:{port}/sparql"
     with pytest.raises(QueryError, match=rf"^cannot reach {url}: "):
         RemoteStore(url, timeout=2).query("ASK {}")
+
+
+def test_memory_store_uses_the_datasets_prefixes_and_names_other_errors(stores):
+    mem, _ = stores
+    mem.dataset.bind("ex", EX)
+    assert mem.query("ASK { ex:a ex:n 3 }").boolean is True
+    with pytest.raises(QueryError, match=r"^SPARQL error: .*nope"):
+        mem.query("ASK { nope:a ?p ?o }")
+
+
+def test_memory_store_restores_a_union_that_was_on(stores):
+    mem, _ = stores
+    mem.dataset.default_union = True
+    try:
+        mem.query("SELECT ?s WHERE { ?s ?p ?o }")
+        assert mem.dataset.default_union is True
+    finally:
+        mem.dataset.default_union = False
+
+
+def test_memory_store_describe_is_a_graph(stores):
+    mem, _ = stores
+    res = mem.query(f"DESCRIBE <{EX}b>")
+    assert res.kind == "CONSTRUCT" and res.graph is not None
+
+
+def test_oxigraph_blank_nodes_keep_their_identity(stores):
+    _, ox = stores
+    [(a, b)] = ox.query('SELECT ?a ?b WHERE { BIND(BNODE("k") AS ?a) BIND(?a AS ?b) }').rows
+    assert isinstance(a, BNode) and a == b
+
+
+def test_remote_store_without_content_type_reads_turtle(endpoint):
+    from econkg.store import RemoteStore
+
+    url, _, answers = endpoint
+    answers["next"] = (200, "", f"<{EX}a> <{EX}p> <{EX}b> .".encode())
+    res = RemoteStore(url).query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert len(res.graph) == 1
+
+
+def test_remote_store_error_body_is_cut_and_decoded_safely(endpoint):
+    from econkg.store import RemoteStore
+
+    url, _, answers = endpoint
+    answers["next"] = (500, "text/plain", b"\xff" + b"x" * 600)
+    with pytest.raises(QueryError) as info:
+        RemoteStore(url).query("SELECT")
+    text = str(info.value)
+    assert text == f"{url} answered 500: \ufffd" + "x" * 499

@@ -7,6 +7,7 @@ tests keep passing as other documents add data; spot checks use stable facts of 
 from __future__ import annotations
 
 import html.parser
+import itertools
 import json
 import os
 import re
@@ -32,7 +33,7 @@ VENDOR_URLS = {
     "http://almende.com", "http://opensource.org/licenses/MIT",
     "http://www.apache.org/licenses/LICENSE-2.0", "http://www.w3.org/2000/svg",
     "https://github.com/uuidjs/uuid#getrandomvalues-not-supported",  # an error message
-    "https://github.com/visjs",
+    "https://github.com/visjs", "https://github.com/leeoniya/uPlot",
     "https://github.com/zloirock/core-js",
     "https://github.com/zloirock/core-js/blob/v3.21.1/LICENSE",
     "https://visjs.github.io/vis-network/",
@@ -150,9 +151,16 @@ def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
     return parser.tags
 
 
+def _vendor_parts() -> list[str]:
+    return [viz._asset(name) for name in (
+        "lib/vis-9.1.2/vis-network.min.js", "lib/vis-9.1.2/vis-network.css",
+        "vendor/uplot/uPlot.iife.min.js", "vendor/uplot/uPlot.min.css")]
+
+
 def _vendor_blocks() -> tuple[str, str]:
-    return (viz._asset("lib/vis-9.1.2/vis-network.min.js"),
-            viz._asset("lib/vis-9.1.2/vis-network.css"))
+    return (viz._asset("lib/vis-9.1.2/vis-network.min.js")
+            + viz._asset("vendor/uplot/uPlot.iife.min.js"),
+            viz._asset("lib/vis-9.1.2/vis-network.css") + viz._asset("vendor/uplot/uPlot.min.css"))
 
 
 # --- imports ---------------------------------------------------------------------------------
@@ -171,14 +179,16 @@ def test_page_loads_nothing_from_outside(whole):
     for tag, attrs in _tags(page):
         assert tag in {"html", "head", "meta", "title", "style", "body", "header", "h1", "p",
                        "span", "label", "select", "main", "div", "aside", "h2", "ul", "li",
-                       "svg", "circle", "rect", "polygon", "script", "button"}, tag
+                       "svg", "circle", "rect", "polygon", "script", "button", "nav",
+                       "section", "input", "option", "details", "summary"}, tag
         for name in ("src", "href", "srcset", "action", "formaction", "data", "poster",
                      "background", "xlink:href"):
             assert name not in attrs, (tag, attrs)
         assert not any(a.startswith("on") for a in attrs), (tag, attrs)
     assert "<link" not in page.lower() and "@import" not in page
     scripts = [attrs for tag, attrs in _tags(page) if tag == "script"]
-    assert scripts == [{"type": "application/json", "id": "econkg-data"}, {}, {}]
+    # the data, vis-network, uPlot, page.js, map.js
+    assert scripts == [{"type": "application/json", "id": "econkg-data"}, {}, {}, {}, {}]
     csp = next(a["content"] for t, a in _tags(page) if a.get("http-equiv") ==
                "Content-Security-Policy")
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp
@@ -188,8 +198,12 @@ def test_page_loads_nothing_from_outside(whole):
 def test_no_url_outside_the_vendored_library(whole):
     page = str(whole)
     js, css = _vendor_blocks()
-    assert js in page and css in page, "vis-network is inlined from pyvis"
-    rest = page.replace(js, "").replace(css, "")
+    for block in (*_vendor_parts(),):
+        assert block in page, "vis-network and uPlot are inlined"
+    rest = page
+    for block in _vendor_parts():
+        rest = rest.replace(block, "")
+    rest = rest.replace('"http://www.w3.org/2000/svg"', "")  # the SVG namespace in map.js
     rest = re.sub(r'<script type="application/json" id="econkg-data">.*?</script>', "", rest,
                   flags=re.S)
     assert not URL.findall(rest), URL.findall(rest)[:5]
@@ -219,7 +233,7 @@ def test_hostile_labels_and_quotes_stay_text(xss_dataset):
     assert "evil&lt;script&gt;alert(4)&lt;/script&gt;.txt" in page  # the --source summary
     for tag, attrs in _tags(page):
         assert not any(a.startswith("on") for a in attrs), (tag, attrs)
-    assert [t for t, _ in _tags(page)].count("script") == 3
+    assert [t for t, _ in _tags(page)].count("script") == 5
     # The JSON gives the text back exactly, so the canvas and tooltips show it as written.
     data = viz.page_data(page)
     labels = {n["id"]: n["label"] for n in data["nodes"]}
@@ -504,7 +518,8 @@ def cli(monkeypatch, dataset, model):
 
     load = viz.load_model
     monkeypatch.setattr(cli_module.Context, "dataset", lambda self: dataset)
-    monkeypatch.setattr(viz, "load_model", lambda g: model if g is dataset else load(g))
+    monkeypatch.setattr(viz, "load_model", lambda g, **kw: model if g is dataset and
+                        kw.get("modalities") == ("fact",) else load(g, **kw))
 
     def run(*args: str):
         return CliRunner().invoke(cli_module.main, list(args), catch_exceptions=False)
@@ -625,3 +640,37 @@ def test_same_page_in_every_run():
                               text=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed}
                               ).stdout for seed in ("1", "2")}
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize("a,b", [("dandong", "russia"), ("tumen-river-crossing", "china"),
+                                 ("hunchun", "russia"), ("sinuiju", "russia")])
+def test_between_draws_the_routes_analyze_paths_reports(model, dataset, a, b):
+    """The picture and `econkg analyze paths` read the same model: the shortest routes drawn
+    are as long as the analysis's, every such route of the analysis is drawn, and neither
+    steps through a commodity."""
+    import networkx as nx
+
+    from econkg import analysis, network, readmodel
+
+    G = network.to_networkx(readmodel.read(dataset))
+    routes = analysis.paths(G, a, b, max_len=6)
+    view = viz.draw(model, between=[a, b]).view
+    drawn = nx.Graph(list(view.edges))
+    assert routes and nx.shortest_path_length(drawn, a, b) == routes[0]["length"]
+    for r in routes:
+        if r["length"] == routes[0]["length"]:
+            assert all(tuple(sorted(h)) in view.edges for h in itertools.pairwise(r["nodes"]))
+    inner = {n for path in nx.all_shortest_paths(drawn, a, b) for n in path[1:-1]}
+    assert not {n for n in inner if model.entities[n].group == "commodity"}
+
+
+def test_command_map_page(cli, tmp_path):
+    out = tmp_path / "map.html"
+    res = cli("viz", "--map", "--lang", "zh", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    assert '<body data-tab="map">' in page and 'id="econkg-map"' in page
+    markers = {m["id"]: m["label"] for m in viz.page_data(page)["map"]["markers"]}
+    assert markers["dandong"] == "丹东" and markers["tumen-river-crossing"] == "图们江口岸"
+    res = cli("viz", "--modality", "nonsense", "-o", str(out))
+    assert res.exit_code == 2 and "nonsense" in res.output

@@ -42,21 +42,41 @@ from ..cli import Context
 @click.option("--static/--physics", "static", default=None,
               help="Lay the graph out here with physics off, or let the page do it "
                    "(default: static only for large views).")
+@click.option("--map", "map_tab", is_flag=True,
+              help="Open the page on its map: places with coordinates over country outlines, "
+                   "corridors as lines, trade flows as arcs (the network is the other tab).")
+@click.option("--overview/--everything", "overview", default=None,
+              help="Open the network on places, ports and corridors, with commodities, "
+                   "agreements, organisations and events a tick away (default for the whole "
+                   "graph), or show every node at once.")
+@click.option("--modality", "modalities", multiple=True,
+              type=click.Choice(["fact", "plan", "proposal", "projection", "lack", "all"]),
+              help="Kinds of claim to draw (repeatable; default: fact). Anything but facts is "
+                   "drawn dashed and says what it is.")
 @click.pass_obj
 def viz(obj: Context, output: str, focus: str | None, depth: int,
         between: tuple[str, str] | None, slack: int, countries: tuple[str, ...],
         period: str | None, relations: tuple[str, ...], sources: tuple[str, ...], lang: str,
-        title: str | None, aggregate: bool | None, static: bool | None) -> None:
-    """Draw the graph as an interactive map: one HTML page that works offline.
+        title: str | None, aggregate: bool | None, static: bool | None, map_tab: bool,
+        overview: bool | None, modalities: tuple[str, ...]) -> None:
+    """Draw the graph as one interactive HTML page that works offline: a network and a map.
 
-    Nodes are coloured and shaped by class, with a legend; lines are labelled by relation
-    and are wider where a trade value in US dollars links the two ends. Hover over a node or
-    a line to see its facts with their citations (document, line, quoted figure). The page
-    loads nothing from the network, so it opens from file:// on an air-gapped machine.
+    The network tab colours and shapes nodes by class, with a legend; lines are labelled by
+    relation and are wider where a trade value in US dollars links the two ends. The whole
+    graph opens as an overview of places and routes; tick a class in the legend or
+    double-click a node to open commodities, agreements, organisations and events. The map
+    tab draws places with coordinates over Natural Earth country outlines, corridors as
+    lines and trade flows as arcs (width: USD, colour: exporter); places without coordinates
+    are listed beside it. A period control shows both as of a year. Hover anything to see
+    its facts with their citations (document, line, quoted figure); click for all of them
+    and for charts of a pair's figures over time. The page loads nothing from the network,
+    so it opens from file:// on an air-gapped machine.
 
     \b
     Example:
       econkg viz --output network.html
+      econkg viz --map --output map.html
+      econkg viz --map --modality fact --modality plan --lang zh -o map-zh.html
       econkg viz --focus tumen-river-crossing --depth 1 -o tumen.html
       econkg viz --focus 丹东 --depth 2 --lang zh -o dandong.html
       econkg viz --between dandong russia --slack 1 -o routes.html
@@ -71,7 +91,9 @@ def viz(obj: Context, output: str, focus: str | None, depth: int,
     try:
         page = draw(ds, focus=focus, depth=depth, between=between, slack=slack,
                     countries=countries, period=period, relations=relations, sources=sources,
-                    lang=lang, title=title, aggregate_commodities=aggregate, static=static)
+                    lang=lang, title=title, aggregate_commodities=aggregate, static=static,
+                    tab="map" if map_tab else "network", overview=overview,
+                    modalities=None if "all" in modalities else (modalities or ("fact",)))
     except VizError as exc:
         raise click.ClickException(str(exc)) from None
     n_nodes, n_edges = page.view.counts()
