@@ -253,7 +253,8 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
     memory = OxigraphStore.from_dataset(result.dataset)
     trig = serialize(memory, "trig")
     nquads = b"\n".join(_nquads_lines(memory)) + b"\n"
-    graphs = memory.named_graphs()
+    sizes = memory.graph_sizes()
+    graphs = sorted(sizes)
 
     def fill(staging: Path) -> dict[str, Any]:
         previous = current_release(root)
@@ -274,6 +275,7 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
             "seeds": str(Path(seeds_dir).resolve()),
             "triples": len(nquads.splitlines()),
             "graphs": graphs,
+            "graph_sizes": sizes,
             "warnings": result.warnings,
             "datasets": datasets,
         }
@@ -320,7 +322,12 @@ def open_store(out_dir: Path, seeds_dir: Path,
 
     release = fresh_release(out_dir, seeds_dir, note)
     if release is not None:
-        return OxigraphStore.open(release / STORE_DIR)
+        store = OxigraphStore.open(release / STORE_DIR)
+        manifest = read_manifest(release)
+        sizes = manifest.get("graph_sizes", {})
+        sizes.update({d["graph"]: d["triples"] for d in manifest.get("datasets", [])})
+        store.sizes = sizes or None
+        return store
     return OxigraphStore.from_dataset(build(seeds_dir, check_shapes=False).dataset)
 
 

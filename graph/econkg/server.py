@@ -332,8 +332,11 @@ def worker_main(conn, memory_mb: int, isolate: bool) -> None:
     _limit_memory(memory_mb)
 
     data, prefixes = conn.recv()
-    store = ox.Store()
-    store.load(data, format=ox.RdfFormat.N_QUADS)
+    if isinstance(data, str):  # the path of a published store: open it, load nothing
+        store = ox.Store.read_only(data)
+    else:
+        store = ox.Store()
+        store.load(data, format=ox.RdfFormat.N_QUADS)
     del data
     conn.send(("ready", {"pid": os.getpid(), "network": network}))
     while True:
@@ -676,7 +679,8 @@ _RESERVED = {"format", "output"}  # query-string keys that are not named-query p
 
 
 def create_app(dataset, settings: Settings | None = None):
-    """The ASGI app serving `dataset` (an rdflib Dataset); its workers start with it."""
+    """The ASGI app serving `dataset` (an rdflib Dataset, or an OxigraphStore whose
+    on-disk store every worker opens read-only); its workers start with it."""
     import anyio
     from fastapi import FastAPI, Request
     from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
@@ -688,9 +692,13 @@ def create_app(dataset, settings: Settings | None = None):
     from .store import inspect_query, substitute_bindings
 
     settings = settings or Settings()
-    data = dataset.serialize(format="nquads")
-    nquads = data.encode("utf-8") if isinstance(data, str) else data
-    graphs = {str(ctx.identifier): len(ctx) for ctx in dataset.graphs() if len(ctx)}
+    if hasattr(dataset, "dump_nquads"):  # an OxigraphStore: on disk, workers open it
+        graphs = dataset.graph_sizes()
+        nquads: bytes | str = str(dataset.path) if dataset.path else dataset.dump_nquads()
+    else:
+        data = dataset.serialize(format="nquads")
+        nquads = data.encode("utf-8") if isinstance(data, str) else data
+        graphs = {str(ctx.identifier): len(ctx) for ctx in dataset.graphs() if len(ctx)}
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     pool = WorkerPool(nquads, prefixes, settings)
     cache = AnswerCache(settings.cache_entries, settings.cache_max_bytes,

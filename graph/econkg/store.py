@@ -106,6 +106,7 @@ class OxigraphStore:
 
         self._ox = pyoxigraph
         self.path = Path(path) if path else None
+        self.sizes: dict[str, int] | None = None
         if path is None:
             self.store = pyoxigraph.Store()
         elif read_only:
@@ -161,6 +162,15 @@ class OxigraphStore:
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Quads per named graph: from the release manifest when the store was opened from
+        one (`sizes`), else counted."""
+        if self.sizes is None:
+            res = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                   "GROUP BY ?g")
+            self.sizes = {sol["g"].value: int(sol["n"].value) for sol in res}
+        return dict(self.sizes)
 
     def copy_to(self, path: Path) -> OxigraphStore:
         """A writable copy at `path` (a RocksDB checkpoint: hard links, so it costs

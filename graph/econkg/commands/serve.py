@@ -69,7 +69,7 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int,
     settings = Settings(timeout=timeout, max_rows=max_rows,
                         workers=workers or default_workers(),
                         cache_entries=0 if no_cache else Settings().cache_entries)
-    dataset = obj.dataset()
+    dataset = obj.store()  # opened read-only by every worker; nothing is loaded
     shown = f"[{host}]" if ":" in host else host
     obj.note(f"econkg: SPARQL endpoint on http://{shown}:{port}/sparql, query page on "
              f"http://{shown}:{port}/ (Ctrl-C stops)")
