@@ -11,7 +11,7 @@ from rdflib.namespace import OWL, RDF
 from .namespaces import EKG
 from .resources import ontology_dir
 
-ONTOLOGY_FILES = ("econkg.ttl", "alignments.ttl")
+ONTOLOGY_FILES = ("econkg.ttl", "alignments.ttl", "statistics.ttl")
 SHAPES_FILE = "shapes.ttl"
 
 # Object properties the build writes itself; seed relations may not use them directly.
