@@ -105,7 +105,7 @@ def _stream(path: Path, writer: RowWriter, out, skip_bad: bool, state: dict[str,
     rows = skipped = 0
     writing = True
     buf: list[str] = []
-    raw = _HashingReader(open(path, "rb"))
+    raw = _HashingReader(open(path, "rb"))  # noqa: SIM115 — closed in the finally below
     try:
         stream = gzip.GzipFile(fileobj=raw) if str(path).endswith(".gz") else raw
         text = io.TextIOWrapper(io.BufferedReader(stream, 1 << 20) if stream is raw
