@@ -212,6 +212,19 @@ def test_reconcile_sets_document_figures_beside_official_and_mirror(root, tmp_pa
     res = cli(root, "analyze", "reconcile", "china", "russia", "--all", "--json-out", "-")
     r2022 = [r for r in json.loads(res.stdout) if r["period"] == "2022"]
     assert r2022 and r2022[0]["official"] is None and r2022[0]["quote"] == "1 902.71 亿美元"
+    # the command's index-driven steps give the named question's rows, column for column
+    from econkg.pipeline import open_store
+    from econkg.queries import result_records, run_named
+    from econkg.reconcile import reconcile
+
+    store = open_store(root, ROOT / "seeds")
+    named = result_records(run_named(store, "reconcile"))
+    norm = lambda rows: sorted(  # noqa: E731
+        json.dumps({k: float(v) if isinstance(v, int | float) and not isinstance(v, bool)
+                    else v for k, v in r.items()}, sort_keys=True, ensure_ascii=False)
+        for r in rows)
+    assert norm(reconcile(store, matched_only=False)) == norm(named)
+    assert len(named) >= 20
 
 
 # --- bad rows ----------------------------------------------------------------------------
