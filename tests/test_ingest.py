@@ -402,7 +402,24 @@ def test_serve_opens_the_published_store(root, tmp_path):
     assert b"building in memory" not in proc.stderr.read()
 
 
-def test_ingest_needs_a_build(tmp_path):
+def test_ingest_then_reconcile_from_nothing(tmp_path):
+    """`econkg ingest comtrade FILE && econkg query reconcile` on a fresh checkout: the
+    documents' graph is built first."""
     path = gen.write(tmp_path / "x.csv", RECONCILE_ROWS)
-    res = cli(tmp_path / "nothing", "ingest", "comtrade", str(path))
-    assert res.exit_code == 1 and "run `econkg build` first" in res.output
+    root = tmp_path / "fresh"
+    res = cli(root, "ingest", "comtrade", str(path))
+    assert res.exit_code == 0, res.output
+    assert "building the documents' graph first" in res.output and "SHACL: conforms" in res.output
+    res = cli(root, "query", "reconcile", "-p", "partner=north-korea", "--format", "json")
+    assert res.exit_code == 0, res.output
+    [total] = [r for r in json.loads(res.stdout) if r["line"] == 5]
+    assert (total["official"], total["rows"], total["dataset"]) == (2700000000, "2+3", "x")
+
+
+def test_ingest_into_a_stale_build_is_refused_below_the_command(root, tmp_path, seed_copy):
+    from econkg.ingest.load import IngestError, ingest_comtrade
+
+    path = gen.write(tmp_path / "x.csv", RECONCILE_ROWS)
+    (seed_copy / "observations" / "000.csv").write_text("changed", encoding="utf-8")
+    with pytest.raises(IngestError, match="run `econkg build` first"):
+        ingest_comtrade(path, root, seed_copy)

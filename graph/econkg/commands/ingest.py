@@ -42,7 +42,8 @@ def comtrade(obj: Context, file: Path, dataset: str | None, skip_bad: bool) -> N
     false becomes ekg:isMirror true; estimated quantities) and the dataset and row it came
     from. Rows are checked by the layout's schema (columns, types, code lists); a bad row
     is reported with file, row and column. The store is copied, loaded and swapped in
-    whole, so a failure or a kill leaves the previous store untouched.
+    whole, so a failure or a kill leaves the previous store untouched. Without an
+    up-to-date build, the documents' graph is built (and validated) first.
 
     \b
     Example:
@@ -59,6 +60,14 @@ def comtrade(obj: Context, file: Path, dataset: str | None, skip_bad: bool) -> N
             last[0] = time.perf_counter()
             click.echo(f"… {rows:,} rows", err=True)
 
+    from ..pipeline import fresh_release
+
+    if fresh_release(obj.build_dir, obj.seeds) is None:
+        from .build import _run_build
+
+        obj.note(f"no up-to-date build in {obj.build_dir}; building the documents' graph "
+                 "first")
+        _run_build(obj, write=True)
     try:
         res = ingest_comtrade(file, obj.build_dir, obj.seeds, dataset=dataset,
                               skip_bad=skip_bad, progress=progress)
