@@ -29,3 +29,19 @@ def load(seeds: str | None = None) -> Dataset:
     from .resources import default_seeds_dir
 
     return build(Path(seeds) if seeds else default_seeds_dir(), check_shapes=False).dataset
+
+
+def open_store(build_dir: str = "build", seeds: str | None = None) -> Any:
+    """The store `econkg build` / `econkg ingest` published in BUILD_DIR, opened read-only
+    (milliseconds, whatever its size; documents and statistics). Pass it to `query` to
+    answer many questions without rebuilding anything:
+
+        store = econkg.open_store()
+        econkg.query(store, "reconcile", reporter="china")
+    """
+    from pathlib import Path
+
+    from .pipeline import open_store as _open
+    from .resources import default_seeds_dir
+
+    return _open(Path(build_dir), Path(seeds) if seeds else default_seeds_dir())

@@ -26,6 +26,7 @@ COMMANDS = {
     "serve": "econkg.commands.serve:serve",
     "extract": "econkg.commands.extract:extract",
     "accept": "econkg.commands.accept:accept",
+    "ingest": "econkg.commands.ingest:ingest",
 }
 ALIASES = {"analyse": "analyze", "draw": "viz"}
 
@@ -65,15 +66,30 @@ class Context:
         click.echo(message, err=True)
 
     def dataset(self):
-        """The built dataset if fresh, else an in-memory build; bad seeds become errors."""
-        from .ontology import OntologyError
+        """The curated graph (documents, entities, ontology) as an rdflib Dataset: from the
+        published release if fresh, else an in-memory build; bad seeds become errors."""
         from .pipeline import load_dataset
+
+        return self._loading(load_dataset)
+
+    def store(self):
+        """The published Oxigraph store (documents and statistics), opened read-only and
+        never rebuilt; an in-memory build when there is no up-to-date release."""
+        from .pipeline import open_store
+
+        return self._loading(open_store)
+
+    def _loading(self, load):
+        from .ontology import OntologyError
         from .seeds import SeedError
+        from .store import StoreError
 
         try:
-            return load_dataset(self.build_dir, self.seeds, note=self.note)
+            return load(self.build_dir, self.seeds, note=self.note)
         except (SeedError, OntologyError) as exc:
             raise click.ClickException(f"cannot build the graph:\n{exc}") from None
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,8 +98,8 @@ class Context:
                    "tables shipped with econkg).")
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path),
               default=lambda: os.environ.get("ECONKG_BUILD_DIR", "build"),
-              show_default="build", help="Where `build` writes the graph and later commands "
-                                         "read it ($ECONKG_BUILD_DIR).")
+              show_default="build", help="Where `build` and `ingest` publish the store and "
+                                         "later commands open it ($ECONKG_BUILD_DIR).")
 @click.version_option(package_name="econkg")
 @click.pass_context
 def main(ctx: click.Context, seeds: Path | None, build_dir: Path) -> None:
@@ -93,6 +109,7 @@ def main(ctx: click.Context, seeds: Path | None, build_dir: Path) -> None:
     \b
     Typical session:
       econkg build                      # seeds → RDF → SHACL check → build/
+      econkg ingest comtrade trade.csv  # official statistics into the same store
       econkg export --output kg.ttl     # Turtle for Protégé, GraphDB, Jena
       econkg queries                    # the ready-made questions
       econkg query trade-over-time      # ask one

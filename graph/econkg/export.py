@@ -1,84 +1,90 @@
-"""Serialise a built dataset deterministically, and write files atomically."""
+"""Serialise the graph deterministically with Oxigraph's writers, and write files atomically.
+
+Every format starts from the store's N-Quads, sorted: N-Quads lines escape every line break
+inside a literal, so sorting them never touches literal text, and Oxigraph's Turtle, TriG,
+N-Triples and JSON-LD writers then write the quads in that order. (rdflib's longturtle
+writer plus re-indentation used to add spaces inside multi-line literals, and
+`str.splitlines` split them at U+2028, U+2029, \\x0b, \\x0c and \\x85.)
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
-
-from rdflib import Dataset
-
-from .namespaces import bind_prefixes
-from .validate import union_graph
+from typing import Any
 
 FORMATS = {"turtle": "ttl", "trig": "trig", "nt": "nt", "nquads": "nq", "jsonld": "jsonld"}
 
 
-def serialize(ds: Dataset, fmt: str) -> bytes:
-    """Bytes in the given format; equal datasets give equal bytes."""
-    if fmt == "turtle":
-        g = union_graph(ds)
-        bind_prefixes(g)
-        return g.serialize(format="longturtle").encode("utf-8")
-    if fmt == "nt":
-        lines = union_graph(ds).serialize(format="nt").splitlines()
-        return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
+def _as_store(source: Any):
+    from .store import OxigraphStore
+
+    if isinstance(source, OxigraphStore):
+        return source
+    return OxigraphStore.from_dataset(source)
+
+
+def sorted_nquads(source: Any) -> list[bytes]:
+    """The distinct N-Quads lines of a store (or rdflib Dataset), sorted bytewise."""
+    data = _as_store(source).dump_nquads()
+    return sorted({ln for ln in data.split(b"\n") if ln})
+
+
+def serialize(source: Any, fmt: str) -> bytes:
+    """Bytes in the given format; equal graphs give equal bytes. `source` is an
+    OxigraphStore or an rdflib Dataset."""
+    import pyoxigraph as ox
+
+    from .namespaces import PREFIXES
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    lines = sorted_nquads(source)
     if fmt == "nquads":
-        lines = ds.serialize(format="nquads").splitlines()
-        return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
-    if fmt == "trig":
-        return _trig(ds)
-    if fmt == "jsonld":
-        doc = json.loads(ds.serialize(format="json-ld", auto_compact=False))
-        return (json.dumps(_sorted_jsonld(doc), ensure_ascii=False, indent=1, sort_keys=True)
-                + "\n").encode("utf-8")
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        return b"\n".join(lines) + b"\n" if lines else b""
+    prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
+    quads = list(ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS))
+    if fmt in ("trig", "jsonld"):
+        quads.sort(key=lambda q: str(q.graph_name))  # stable: lines stay sorted per graph
+        if fmt == "jsonld":
+            return ox.serialize(quads, format=ox.RdfFormat.JSON_LD) + b"\n"
+        return _sorted_header(ox.serialize(quads, format=ox.RdfFormat.TRIG,
+                                           prefixes=prefixes))
+    # turtle and nt hold no graph names: the union of the graphs, each triple once
+    triples = sorted({f"{q.subject} {q.predicate} {q.object} .".encode() for q in quads})
+    if fmt == "nt":
+        return b"\n".join(triples) + b"\n" if triples else b""
+    parsed = ox.parse(b"\n".join(triples), format=ox.RdfFormat.N_TRIPLES)
+    return _sorted_header(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
 
 
-def _trig(ds: Dataset) -> bytes:
-    """TriG with graphs in IRI order, each in longturtle's stable order."""
-    from rdflib import Graph
-
-    prefixes: set[str] = set()
-    blocks = []
-    for ctx in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
-        if len(ctx) == 0:
-            continue
-        g = Graph()
-        bind_prefixes(g)
-        for t in ctx:
-            g.add(t)
-        lines = g.serialize(format="longturtle").splitlines()
-        prefixes.update(ln for ln in lines if ln.startswith("PREFIX"))
-        body = [("    " + ln if ln else ln) for ln in lines if not ln.startswith("PREFIX")]
-        inner = "\n".join(body).strip("\n")
-        blocks.append(f"<{ctx.identifier}> {{\n{inner}\n}}\n")
-    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+def _sorted_header(data: bytes) -> bytes:
+    """Oxigraph writes the @prefix lines in hash order; sort them (they hold no literal
+    text, so this cannot change data), then a blank line before the triples."""
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join([*sorted(lines[:n]), b"", *lines[n:]])
 
 
-def _sorted_jsonld(doc):
-    if isinstance(doc, list):
-        items = [_sorted_jsonld(d) for d in doc]
-        return sorted(items, key=lambda d: (d.get("@id", "") if isinstance(d, dict) else str(d)))
-    if isinstance(doc, dict):
-        out = {}
-        for k, v in doc.items():
-            if isinstance(v, list):
-                v = sorted((_sorted_jsonld(x) for x in v),
-                           key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
-            out[k] = v
-        return out
-    return doc
+def file_mode() -> int:
+    """The mode a file created by open() would get: 0o666 less the umask (0644 under 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target and rename it into place, so a reader
-    never sees half a file and a failed run leaves the old file as it was."""
+    never sees half a file and a failed run leaves the old file as it was. The file gets
+    the mode the umask gives (mkstemp alone would make it 0600)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

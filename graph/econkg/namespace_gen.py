@@ -1,4 +1,5 @@
-"""Write `econkg/_ekg.py`, the checked namespace of the ontology, from ontology/econkg.ttl.
+"""Write `econkg/_ekg.py`, the checked namespace of the ontology, from ontology/econkg.ttl
+and ontology/statistics.ttl.
 
 The module is a `DefinedNamespace` with `_fail = True`, one annotated line per term, laid out
 like rdflib's own `rdflib/namespace/_RDF.py`: `EKG.Contry` is an AttributeError instead of a
@@ -50,8 +51,12 @@ def render(ontology_file: Path | None = None) -> str:
 
     from .resources import ontology_dir
 
-    path = ontology_file or ontology_dir() / "econkg.ttl"
-    g = Graph().parse(path, format="turtle")
+    # the core ontology and the terms of official statistics (alignments define none)
+    paths = [ontology_file] if ontology_file else \
+        [ontology_dir() / "econkg.ttl", ontology_dir() / "statistics.ttl"]
+    g = Graph()
+    for path in paths:
+        g.parse(path, format="turtle")
     terms = sorted({s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)
                     and str(s) != NS}, key=str)
 

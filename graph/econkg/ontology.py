@@ -10,7 +10,7 @@ from rdflib import Graph
 from .namespaces import EKG
 from .resources import ontology_dir
 
-ONTOLOGY_FILES = ("econkg.ttl", "alignments.ttl")
+ONTOLOGY_FILES = ("econkg.ttl", "alignments.ttl", "statistics.ttl")
 SHAPES_FILE = "shapes.ttl"
 
 class OntologyError(Exception):

@@ -1,32 +1,53 @@
-"""The build: seeds → rows → RDF → SHACL → the build folder, and loading it back.
+"""The build: seeds → rows → RDF → SHACL → a published release, and opening it again.
 
-The build folder holds the dataset as TriG and a manifest with a fingerprint of the inputs.
-Read-only commands (export, stats, query, viz, serve) reuse the built dataset when the
-fingerprint still matches the seeds and ontology, and otherwise build in memory.
+A build folder holds releases, each a directory with an on-disk Oxigraph store, the curated
+graph as TriG and a manifest (the fingerprint of the inputs the build read, and the
+statistics datasets ingested into the store):
+
+    build/current -> releases/<id>      the release every read-only command opens
+    build/releases/<id>/store/          Oxigraph (RocksDB) store: documents + statistics
+    build/releases/<id>/econkg.trig     the curated graph (the documents), for people
+    build/releases/<id>/manifest.json
+    build/econkg.trig, build/manifest.json -> current/…
+
+A release is written complete into a staging directory and published by replacing the
+`current` symlink (an atomic rename), so a kill at any moment leaves either the old release
+or the new one, never a dataset from one build beside the manifest of another. Read-only
+commands open the current store read-only — nothing is parsed or rebuilt — when its
+fingerprint matches the seeds and ontology, and otherwise build in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rdflib import Dataset
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .export import serialize, write_atomic
 from .ontology import ONTOLOGY_FILES, SHAPES_FILE, load_ontology, load_shapes
-from .provenance import add_provenance
-from .rdf import build_dataset
 from .resources import ontology_dir
-from .seeds import Seeds, load_seeds
-from .validate import Violation, validate
+from .validate import Violation
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from .seeds import Seeds
+    from .store import OxigraphStore
 
 DATASET_FILE = "econkg.trig"
 MANIFEST_FILE = "manifest.json"
+STORE_DIR = "store"
+CURRENT = "current"
+RELEASES = "releases"
+KEEP_RELEASES = 2  # the current one and the one before (a reader may still hold it open)
 
 
 @dataclass
@@ -36,27 +57,42 @@ class BuildResult:
     violations: list[Violation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    fingerprint: str = ""
+
+
+def input_files(seeds_dir: Path, onto_dir: Path | None = None) -> list[Path]:
+    onto_dir = onto_dir or ontology_dir()
+    return sorted(Path(seeds_dir).rglob("*.csv")) + [
+        onto_dir / n for n in (*ONTOLOGY_FILES, SHAPES_FILE)]
 
 
 def fingerprint(seeds_dir: Path, onto_dir: Path | None = None) -> str:
     """A hash of every input file, so a stale build is never mistaken for a fresh one."""
-    onto_dir = onto_dir or ontology_dir()
     h = hashlib.sha256(__version__.encode())
-    files = sorted(Path(seeds_dir).rglob("*.csv")) + [
-        onto_dir / n for n in (*ONTOLOGY_FILES, SHAPES_FILE)]
-    for path in files:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    root = Path(seeds_dir)
+    for path in input_files(seeds_dir, onto_dir):
+        name = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
+        h.update(str(name).encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 
 def build(seeds_dir: Path, *, check_shapes: bool = True,
           progress: Callable[[str], None] = lambda _: None) -> BuildResult:
-    """Run the whole flow in memory; raises SeedError or OntologyError on bad input."""
+    """Run the whole flow in memory; raises SeedError or OntologyError on bad input.
+
+    The fingerprint is taken before the tables are read and checked again after: if any
+    input changed in between, the build is refused, so the fingerprint a release carries
+    is the fingerprint of exactly the bytes it was built from."""
     from .consistency import check_consistency
+    from .provenance import add_provenance
+    from .rdf import build_dataset
+    from .seeds import SeedError, load_seeds
+    from .validate import validate
 
     seconds: dict[str, float] = {}
     t = time.perf_counter()
+    before = fingerprint(seeds_dir)
     progress("reading seed tables")
     seeds = load_seeds(Path(seeds_dir))
     ontology = load_ontology()
@@ -75,41 +111,248 @@ def build(seeds_dir: Path, *, check_shapes: bool = True,
         violations = validate(ds, load_shapes())
         seconds["shacl"] = time.perf_counter() - t
     warnings = check_consistency(seeds)
-    return BuildResult(ds, seeds, violations, warnings, seconds)
+    if fingerprint(seeds_dir) != before:
+        raise SeedError([f"{seeds_dir}: the seed tables or the ontology changed while the "
+                         "build was reading them; run the build again"])
+    return BuildResult(ds, seeds, violations, warnings, seconds, before)
+
+
+# --- releases ------------------------------------------------------------------------------
+
+
+def current_release(root: Path) -> Path | None:
+    """The published release directory, or None before the first build."""
+    link = Path(root) / CURRENT
+    if not link.is_symlink() and not link.is_dir():
+        return None
+    target = link.resolve()
+    return target if (target / MANIFEST_FILE).is_file() else None
+
+
+def read_manifest(release: Path) -> dict[str, Any]:
+    try:
+        return json.loads((release / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@contextlib.contextmanager
+def writer_lock(root: Path) -> Iterator[None]:
+    """One writer (build or ingest) at a time per build folder; readers never wait."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"another econkg build or ingest is writing {root}; "
+                               "wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def publish(root: Path, fill: Callable[[Path], dict[str, Any]]) -> Path:
+    """Make a release: `fill(staging_dir)` writes the store and files and returns the
+    manifest; the release is then renamed into place and `current` swapped to it. On any
+    exception (or a kill) the staging directory is all that is left, and the next writer
+    removes it; `current` is untouched."""
+    root = Path(root)
+    releases = root / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(releases)
+    staging = releases / f".staging-{os.getpid()}-{time.time_ns()}"
+    staging.mkdir()
+    try:
+        manifest = fill(staging)
+        _write_manifest(staging / MANIFEST_FILE, manifest)
+        _fsync_tree(staging)
+        final = releases / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_link(root / CURRENT, Path(RELEASES) / final.name)
+    for name in (DATASET_FILE, MANIFEST_FILE):
+        link = root / name
+        if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
+            _swap_link(link, Path(CURRENT) / name)
+    _fsync_dir(root)
+    _remove_old_releases(releases, keep=final)
+    return final
+
+
+def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    from .export import write_atomic
+
+    write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+                 .encode("utf-8"))
+
+
+def _swap_link(link: Path, target: Path) -> None:
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(path: Path) -> None:
+    for dirpath, _, files in os.walk(path):
+        for f in files:
+            fd = os.open(os.path.join(dirpath, f), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(dirpath))
+
+
+def _remove_stale_staging(releases: Path) -> None:
+    for d in releases.glob(".staging-*"):
+        pid = int(d.name.split("-")[1]) if d.name.split("-")[1].isdigit() else 0
+        if pid and _alive(pid) and pid != os.getpid():
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_old_releases(releases: Path, keep: Path) -> None:
+    done = sorted((d for d in releases.iterdir() if not d.name.startswith(".")),
+                  key=lambda d: d.name)
+    for d in done[:-KEEP_RELEASES]:
+        if d != keep:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+# --- writing a build -----------------------------------------------------------------------
 
 
 def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
-    """Write the dataset and manifest; the manifest goes last so a half-written build is
-    never taken for a valid one."""
-    out_dir = Path(out_dir)
-    data = serialize(result.dataset, "trig")
-    write_atomic(out_dir / DATASET_FILE, data)
-    manifest = {
-        "econkg": __version__,
-        "fingerprint": fingerprint(seeds_dir),
-        "seeds": str(Path(seeds_dir).resolve()),
-        "triples": sum(1 for _ in result.dataset.quads((None, None, None, None))),
-        "warnings": result.warnings,
-    }
-    write_atomic(out_dir / MANIFEST_FILE,
-                 (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return out_dir / DATASET_FILE
+    """Publish the built graph as a new release. Statistics datasets ingested into the
+    previous release are carried over (its store is copied by checkpoint, the curated
+    graphs replaced), so rebuilding the documents never drops official statistics."""
+    from .export import serialize, write_atomic
+    from .store import OxigraphStore
+
+    root = Path(out_dir)
+    memory = OxigraphStore.from_dataset(result.dataset)
+    trig = serialize(memory, "trig")
+    nquads = b"\n".join(_nquads_lines(memory)) + b"\n"
+    sizes = memory.graph_sizes()
+    graphs = sorted(sizes)
+
+    def fill(staging: Path) -> dict[str, Any]:
+        previous = current_release(root)
+        old = read_manifest(previous) if previous else {}
+        datasets = old.get("datasets", []) if previous else []
+        if datasets and (previous / STORE_DIR).is_dir():
+            store = OxigraphStore.open(previous / STORE_DIR).copy_to(staging / STORE_DIR)
+            store.remove_graphs(old.get("graphs", []))
+        else:
+            datasets = []
+            store = OxigraphStore(staging / STORE_DIR)
+        store.bulk_load(data=nquads)
+        del store
+        write_atomic(staging / DATASET_FILE, trig)
+        return {
+            "econkg": __version__,
+            "fingerprint": result.fingerprint or fingerprint(seeds_dir),
+            "seeds": str(Path(seeds_dir).resolve()),
+            "triples": len(nquads.splitlines()),
+            "graphs": graphs,
+            "graph_sizes": sizes,
+            "warnings": result.warnings,
+            "datasets": datasets,
+        }
+
+    with writer_lock(root):
+        publish(root, fill)
+    return root / DATASET_FILE
+
+
+def _nquads_lines(store: OxigraphStore) -> list[bytes]:
+    from .export import sorted_nquads
+
+    return sorted_nquads(store)
+
+
+# --- reading a build -----------------------------------------------------------------------
+
+
+def fresh_release(out_dir: Path, seeds_dir: Path,
+                  note: Callable[[str], None] = lambda _: None) -> Path | None:
+    """The current release if its fingerprint matches the inputs, else None (with a note
+    when there is a release that is out of date)."""
+    release = current_release(Path(out_dir))
+    if release is None:
+        return None
+    manifest = read_manifest(release)
+    if manifest.get("fingerprint") == fingerprint(seeds_dir) \
+            and (release / STORE_DIR / "CURRENT").is_file():
+        return release
+    extra = ""
+    if manifest.get("datasets"):
+        extra = (f"; the {len(manifest['datasets'])} statistics dataset(s) in it are not "
+                 "in this answer")
+    note(f"{out_dir} is out of date with {seeds_dir}; building in memory "
+         f"(run `econkg build` to validate and cache it){extra}")
+    return None
+
+
+def open_store(out_dir: Path, seeds_dir: Path,
+               note: Callable[[str], None] = lambda _: None) -> OxigraphStore:
+    """The published store, opened read-only (milliseconds, whatever its size), or an
+    in-memory store of a fresh build when there is no up-to-date release."""
+    from .store import OxigraphStore
+
+    release = fresh_release(out_dir, seeds_dir, note)
+    if release is not None:
+        store = OxigraphStore.open(release / STORE_DIR)
+        manifest = read_manifest(release)
+        sizes = manifest.get("graph_sizes", {})
+        sizes.update({d["graph"]: d["triples"] for d in manifest.get("datasets", [])})
+        store.sizes = sizes or None
+        return store
+    return OxigraphStore.from_dataset(build(seeds_dir, check_shapes=False).dataset)
 
 
 def load_dataset(out_dir: Path, seeds_dir: Path,
                  note: Callable[[str], None] = lambda _: None) -> Dataset:
-    """The built dataset if it is fresh, else a new in-memory build (without SHACL)."""
-    out_dir = Path(out_dir)
-    manifest_path = out_dir / MANIFEST_FILE
-    if manifest_path.is_file() and (out_dir / DATASET_FILE).is_file():
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except ValueError:
-            manifest = {}
-        if manifest.get("fingerprint") == fingerprint(seeds_dir):
-            ds = Dataset()
-            ds.parse(out_dir / DATASET_FILE, format="trig")
-            return ds
-        note(f"{out_dir} is out of date with {seeds_dir}; building in memory "
-             "(run `econkg build` to validate and cache it)")
-    return build(seeds_dir, check_shapes=False).dataset
+    """The curated graph (documents, entities, ontology) as an rdflib Dataset, for the
+    commands that walk it in Python (stats, viz, analyses). Statistics datasets stay in
+    the store; the questions reach them through `open_store`."""
+    from rdflib import Dataset, URIRef
+
+    from .namespaces import bind_prefixes
+
+    release = fresh_release(out_dir, seeds_dir, note)
+    if release is None:
+        return build(seeds_dir, check_shapes=False).dataset
+    import pyoxigraph as ox
+
+    from .store import OxigraphStore
+
+    store = OxigraphStore.open(release / STORE_DIR).store
+    ds = Dataset()
+    bind_prefixes(ds)
+    for name in read_manifest(release).get("graphs", []):
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+        ds.graph(URIRef(name)).parse(data=data, format="nt")
+    return ds

@@ -39,6 +39,10 @@ class QueryError(ValueError):
     """A query that does not parse or cannot run; the message is the parser's."""
 
 
+class StoreError(OSError):
+    """A store that is missing or cannot be opened; the message says which and why."""
+
+
 class MemoryStore:
     """rdflib Dataset in memory; the default graph is the union of all named graphs."""
 
@@ -89,11 +93,30 @@ class OxigraphStore:
     unless the query has its own `FROM`/`FROM NAMED`.
     """
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, *, read_only: bool = False):
         import pyoxigraph
 
         self._ox = pyoxigraph
-        self.store = pyoxigraph.Store(str(path)) if path else pyoxigraph.Store()
+        self.path = Path(path) if path else None
+        self.sizes: dict[str, int] | None = None
+        if path is None:
+            self.store = pyoxigraph.Store()
+        elif read_only:
+            self.store = pyoxigraph.Store.read_only(str(path))
+        else:
+            self.store = pyoxigraph.Store(str(path))
+
+    @classmethod
+    def open(cls, path: Path) -> OxigraphStore:
+        """Open a store written by `econkg build`/`ingest`, read-only: nothing is parsed or
+        rebuilt, so this takes milliseconds whatever the size, and any number of processes
+        may hold it open at once."""
+        if not (Path(path) / "CURRENT").is_file():
+            raise StoreError(f"{path} is not an Oxigraph store (run `econkg build`)")
+        try:
+            return cls(path, read_only=True)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store {path}: {exc}") from None
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> OxigraphStore:
@@ -105,6 +128,52 @@ class OxigraphStore:
         data = dataset.serialize(format="nquads")
         self.store.load(data.encode("utf-8") if isinstance(data, str) else data,
                         format=self._ox.RdfFormat.N_QUADS)
+
+    def bulk_load(self, *, data: bytes | None = None, path: str | Path | None = None,
+                  graph: str | None = None, lenient: bool = False) -> None:
+        """Load N-Quads (or, with `graph`, N-Triples into that graph) through Oxigraph's
+        bulk loader, which writes index files directly instead of one transaction per
+        quad. `path` may be a pipe (/dev/fd/N): Oxigraph reads it without the GIL, so a
+        Python thread can write the lines while the loader indexes them."""
+        ox = self._ox
+        fmt = ox.RdfFormat.N_TRIPLES if graph else ox.RdfFormat.N_QUADS
+        kwargs = {"to_graph": ox.NamedNode(graph)} if graph else {}
+        if path is not None:
+            self.store.bulk_load(path=str(path), format=fmt, lenient=lenient, **kwargs)
+        else:
+            self.store.bulk_load(data or b"", format=fmt, lenient=lenient, **kwargs)
+        self.store.flush()
+
+    def dump_nquads(self) -> bytes:
+        """Every quad as N-Quads, in the store's order (sort the lines for a stable file)."""
+        return self.store.dump(format=self._ox.RdfFormat.N_QUADS)
+
+    def quads(self):
+        """pyoxigraph quads, for exports and copies that skip rdflib."""
+        return self.store.quads_for_pattern(None, None, None, None)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs())
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Quads per named graph: from the release manifest when the store was opened from
+        one (`sizes`), else counted."""
+        if self.sizes is None:
+            res = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                   "GROUP BY ?g")
+            self.sizes = {sol["g"].value: int(sol["n"].value) for sol in res}
+        return dict(self.sizes)
+
+    def copy_to(self, path: Path) -> OxigraphStore:
+        """A writable copy at `path` (a RocksDB checkpoint: hard links, so it costs
+        milliseconds whatever the size), for loading into a new store and swapping."""
+        self.store.backup(str(path))
+        return OxigraphStore(path)
+
+    def remove_graphs(self, graphs: list[str]) -> None:
+        for g in graphs:
+            self.store.remove_graph(self._ox.NamedNode(g))
+        self.store.flush()
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
         """Run a query. `bindings` are pre-bound by Oxigraph itself (SEP-0007

@@ -35,9 +35,11 @@ def validate(data: Dataset | Graph, shapes: Graph) -> list[Violation]:
     """Validate data (ontology included, so subclass targets resolve); [] means it conforms."""
     import pyshacl
 
+    # inplace: the union graph is our own throw-away copy, and with no inference pySHACL
+    # writes nothing into it; not cloning it again saves about a third of the time.
     conforms, report, _ = pyshacl.validate(
         union_graph(data), shacl_graph=shapes, inference="none", advanced=True,
-        allow_warnings=True,
+        allow_warnings=True, inplace=True,
     )
     if conforms:
         return []

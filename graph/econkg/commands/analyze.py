@@ -78,6 +78,7 @@ def analyze() -> None:
       econkg analyze dependency 朝鲜
       econkg analyze communities
       econkg analyze growth china russia --json-out growth.json
+      econkg analyze reconcile china north-korea
     """
 
 
@@ -276,3 +277,52 @@ def growth(obj: Context, reporter: str, partner: str | None, json_out: str | Non
               else f"{r['printed_growth_pct']:+g}",
               "citations": _cites(r["previous_citations"] + r["citations"])} for r in rows]
     _finish(rows, table, json_out, "(no figure is printed for two comparable periods)")
+
+
+@analyze.command()
+@click.argument("reporter", required=False)
+@click.argument("partner", required=False)
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list document figures that have no official counterpart.")
+@json_out_option
+@click.pass_obj
+def reconcile(obj: Context, reporter: str | None, partner: str | None, show_all: bool,
+              json_out: str | None) -> None:
+    """Document figures against the official statistics ingested with `econkg ingest`.
+
+    Each trade figure a document prints is set beside the official observation with the
+    same reporter, partner, flow, commodity, period and currency, and beside the mirror
+    figure the partner reports, with the difference in percent. Both sides are cited: the
+    document's file and line, the dataset and its row(s). Unlike figures are never
+    compared (a CNY figure is not set against USD statistics).
+
+    \b
+    Example:
+      econkg ingest comtrade cn-kp-2025.csv
+      econkg analyze reconcile
+      econkg analyze reconcile china north-korea --json-out reconcile.json
+    """
+    from ..reconcile import reconcile as compute
+    from ..store import QueryError
+
+    try:
+        rows = compute(obj.store(), reporter, partner, matched_only=not show_all)
+    except QueryError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    def pct(x: Any) -> str:
+        return "" if x is None else f"{x:+g}"
+
+    table = [{"reporter": r["reporter_id"], "partner": r["partner_id"], "flow": r["flow"],
+              "period": r["period"], "unit": r["unit"],
+              "document": _num(r["document"]) + (f" ({r['approx']})" if r["approx"] else ""),
+              "cited": f"{r['source'][:3]}:{r['line']} {r['quote']}",
+              "official": _num(r["official"]) + (" est." if r["official_estimated"] else ""),
+              "Δ %": pct(r["difference_pct"]),
+              "rows": f"{r['dataset']}:{r['rows']}" if r["dataset"] else "",
+              "mirror": _num(r["mirror"]) + (" est." if r["mirror_estimated"] else ""),
+              "mirror Δ %": pct(r["mirror_difference_pct"]),
+              "mirror rows": f"{r['mirror_dataset']}:{r['mirror_rows']}"
+              if r["mirror_dataset"] else ""} for r in rows]
+    _finish(rows, table, json_out, "(no document figure has an official counterpart; "
+                                   "ingest statistics with `econkg ingest comtrade FILE`)")

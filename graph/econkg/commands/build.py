@@ -13,6 +13,7 @@ def _run_build(obj: Context, write: bool) -> None:
     from ..ontology import OntologyError
     from ..pipeline import build, write_build
     from ..seeds import SeedError
+    from ..store import StoreError
 
     started = time.perf_counter()
     click.echo(f"seeds: {obj.seeds}", err=True)
@@ -41,8 +42,11 @@ def _run_build(obj: Context, write: bool) -> None:
                f"{len(seeds.relations)} relations, {len(seeds.flows)} flows, "
                f"{len(seeds.observations)} observations, {n_quads} quads; SHACL: conforms")
     if write:
-        path = write_build(result, obj.build_dir, obj.seeds)
-        summary += f"\nwrote {path}"
+        try:
+            write_build(result, obj.build_dir, obj.seeds)
+        except (RuntimeError, StoreError) as exc:
+            raise click.ClickException(f"{exc}; nothing was published") from None
+        summary += f"\npublished {obj.build_dir}/current (store, econkg.trig, manifest.json)"
     click.echo(summary)
     click.echo(f"took {time.perf_counter() - started:.2f} s", err=True)
 
@@ -54,8 +58,11 @@ def build(obj: Context) -> None:
 
     Reads every seed table, checks each row (ids, numbers against their quoted figures,
     periods, citations), turns the rows into RDF with one named graph per source document,
-    validates the result against the SHACL shapes, and writes build/econkg.trig. On any
-    problem it lists them all with file, row and field, exits 1 and writes nothing.
+    validates the result against the SHACL shapes, and publishes a release: an on-disk
+    Oxigraph store that every later command opens directly, build/econkg.trig and a
+    manifest. Statistics datasets ingested before are kept. On any problem it lists them
+    all with file, row and field, exits 1 and publishes nothing; the release appears
+    whole or not at all (a kill mid-build leaves the previous one).
 
     \b
     Example:

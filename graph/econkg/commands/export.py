@@ -22,7 +22,9 @@ FORMAT_CHOICES = ["turtle", "trig", "nt", "nquads", "jsonld"]
 def export(obj: Context, fmt: str, output: Path) -> None:
     """Write the graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD.
 
-    The output is deterministic: the same seeds give byte-identical files. Files are
+    Everything in the store is written: the documents' graphs and any statistics datasets
+    ingested (one named graph each). The output is deterministic: the same inputs give
+    byte-identical files, written by Oxigraph's serialisers from sorted quads. Files are
     written atomically, so a failed export never leaves half a file behind.
 
     \b
@@ -32,7 +34,7 @@ def export(obj: Context, fmt: str, output: Path) -> None:
     """
     from ..export import serialize, write_atomic
 
-    data = serialize(obj.dataset(), fmt)
+    data = serialize(obj.store(), fmt)
     if str(output) == "-":
         sys.stdout.buffer.write(data)
         return

@@ -110,12 +110,12 @@ def query(obj: Context, name: str | None, params: tuple[str, ...], query_file,
       econkg query trade-over-time --endpoint http://127.0.0.1:7878/sparql
     """
     from ..queries import bindings_for, get_query, result_records
-    from ..store import OxigraphStore, QueryError, RemoteStore
+    from ..store import QueryError, RemoteStore
 
     given = sum(x is not None for x in (name, query_file, sparql))
     if given != 1:
         raise click.UsageError("give exactly one of NAME, --file or --sparql")
-    store = RemoteStore(endpoint) if endpoint else OxigraphStore.from_dataset(obj.dataset())
+    store = RemoteStore(endpoint) if endpoint else obj.store()
     try:
         if name:
             try:

@@ -50,6 +50,14 @@ from ..cli import Context
               help="Do not keep answers in memory (the graph is read-only, so cached "
                    "answers never go stale).")
 @click.option("--access-log", is_flag=True, help="Log every request.")
+@click.option("--endpoint", metavar="URL",
+              help="Serve a remote SPARQL store (Virtuoso, Oxigraph server, GraphDB, "
+                   "Fuseki) instead of the local build: the named questions, the query page "
+                   "and every check here (read-only, no SERVICE, depth, time, row and byte "
+                   "caps, Host allowlist, per-client limits) stand in front of it.")
+@click.option("--user", help="With --endpoint: user name for the remote store (HTTP Basic).")
+@click.option("--password-env", metavar="VAR",
+              help="With --endpoint: the environment variable holding that user's password.")
 @click.option("--no-network-isolation", "no_isolation", is_flag=True, hidden=True,
               help="Do not cut the query workers off from the network (for tests: the "
                    "server then refuses every query that may hold SERVICE).")
@@ -57,7 +65,8 @@ from ..cli import Context
 def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max_bytes: str,
           host_names: tuple[str, ...], cors_origins: tuple[str, ...], max_depth: int,
           header_timeout: float, body_timeout: float, send_timeout: float, workers: int | None,
-          no_cache: bool, access_log: bool, no_isolation: bool) -> None:
+          no_cache: bool, access_log: bool, endpoint: str | None, user: str | None,
+          password_env: str | None, no_isolation: bool) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
 
     \b
@@ -85,6 +94,7 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max
       curl --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' \\
            http://127.0.0.1:7878/sparql
       econkg query trade-over-time --endpoint http://127.0.0.1:7878/sparql
+      econkg serve --endpoint http://127.0.0.1:8890/sparql   # guard a Virtuoso
     """
     from ..serve import Settings, default_workers
     from ..serve import serve as run_server
@@ -107,11 +117,32 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max
                         workers=workers or default_workers(), host_names=names,
                         cors_origins=tuple(cors_origins), isolate_network=not no_isolation,
                         cache_entries=0 if no_cache else Settings().cache_entries)
-    dataset = obj.dataset()
+    dataset = obj.store()  # opened read-only by every worker; nothing is loaded
     shown = f"[{host}]" if ":" in host else host
     obj.note(f"econkg: SPARQL endpoint on http://{shown}:{port}/sparql, query page on "
              f"http://{shown}:{port}/ (Ctrl-C stops)")
     run_server(dataset, host, port, settings, access_log=access_log)
+
+
+def _remote(endpoint: str, user: str | None, password_env: str | None, settings):
+    import os
+
+    from ..serve.pool import ServerError
+    from ..serve.remote import RemotePool
+
+    password = None
+    if password_env:
+        if user is None:
+            raise click.UsageError("--password-env needs --user")
+        if password_env not in os.environ:
+            raise click.UsageError(f"environment variable {password_env} is not set")
+        password = os.environ[password_env]
+    try:
+        pool = RemotePool(endpoint, settings, user=user, password=password)
+        pool.start()
+    except ServerError as exc:
+        raise click.ClickException(f"{endpoint}: {exc.message}") from None
+    return pool
 
 
 def _parse_size(text: str) -> int:

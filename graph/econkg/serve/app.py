@@ -45,7 +45,9 @@ _GONE = 499  # the client closed its connection (nginx's code; nobody reads it)
 
 
 def create_app(dataset, settings: Settings | None = None):
-    """The ASGI app serving `dataset` (an rdflib Dataset); its workers start with it."""
+    """The ASGI app serving `dataset` — an rdflib Dataset, an OxigraphStore (whose on-disk
+    store every worker opens read-only), or a RemotePool (econkg serve --endpoint: the same
+    checks in front of a remote store); its workers start with it."""
     import anyio
     from fastapi import FastAPI, Request
     from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
@@ -58,12 +60,23 @@ def create_app(dataset, settings: Settings | None = None):
     from ..store import QueryError as StoreQueryError
     from ..store import inspect_query, substitute_bindings
 
+    from .remote import RemotePool
+
     settings = settings or Settings()
-    data = dataset.serialize(format="nquads")
-    nquads = data.encode("utf-8") if isinstance(data, str) else data
-    graphs = {str(ctx.identifier): len(ctx) for ctx in dataset.graphs() if len(ctx)}
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    pool = WorkerPool(nquads, prefixes, settings)
+    if isinstance(dataset, RemotePool):
+        pool = dataset
+        graphs = pool.graphs()
+    else:
+        if hasattr(dataset, "dump_nquads"):  # an OxigraphStore
+            graphs = dataset.graph_sizes()
+            nquads: bytes | str = str(dataset.path) if dataset.path else \
+                dataset.dump_nquads()
+        else:
+            data = dataset.serialize(format="nquads")
+            nquads = data.encode("utf-8") if isinstance(data, str) else data
+            graphs = {str(ctx.identifier): len(ctx) for ctx in dataset.graphs() if len(ctx)}
+        pool = WorkerPool(nquads, prefixes, settings)
     cache = AnswerCache(settings.cache_entries, settings.cache_max_bytes,
                         settings.cache_total_bytes)
     limits = ClientLimits(settings)

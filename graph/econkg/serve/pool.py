@@ -79,14 +79,21 @@ def _exit_reason(code: int | None) -> tuple[int, str]:
     return 500, f"the query crashed its worker (exit code {code})"
 
 
+STORE_PREFIX = "store:"  # a worker's hello naming an on-disk store rather than a digest
+
+
 class WorkerPool:
     """`run` blocks, so call it from a thread."""
 
-    def __init__(self, nquads: bytes, prefixes: dict[str, str], settings: Settings):
+    def __init__(self, nquads: bytes | str, prefixes: dict[str, str], settings: Settings):
+        """`nquads` is the graph itself, or (a str) the path of a published on-disk store
+        that each worker opens read-only: nothing to parse, whatever its size."""
         import hashlib
 
         self._nquads = nquads
-        self._hello = (hashlib.sha256(nquads).hexdigest(), prefixes)
+        digest = STORE_PREFIX + nquads if isinstance(nquads, str) else \
+            hashlib.sha256(nquads).hexdigest()
+        self._hello = (digest, prefixes)
         self.settings = settings
         self._preload_file: str | None = None
         self._ctx = self._context()
@@ -112,6 +119,11 @@ class WorkerPool:
             ctx = multiprocessing.get_context("forkserver")
         except ValueError:  # no fork server on this platform
             return multiprocessing.get_context("spawn")
+        if isinstance(self._nquads, str):
+            # an on-disk store: each worker opens it itself (a database handle must not
+            # cross a fork), so the fork server only imports the engine
+            ctx.set_forkserver_preload(["econkg.serve.worker", "pyoxigraph"])
+            return ctx
         import tempfile
 
         fd, self._preload_file = tempfile.mkstemp(prefix="econkg-graph-", suffix=".nq")

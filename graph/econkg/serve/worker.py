@@ -39,7 +39,9 @@ def _serve(ox, conn, network: str) -> None:
     digest, prefixes = conn.recv()
     from . import preload
 
-    if preload.STORE is not None and digest == preload.DIGEST:
+    if digest.startswith("store:"):  # a published on-disk store: open it, load nothing
+        store = ox.Store.read_only(digest.removeprefix("store:"))
+    elif preload.STORE is not None and digest == preload.DIGEST:
         store = preload.STORE  # forked with the graph in memory already
     else:
         conn.send(("need data", None))

@@ -1,0 +1,1 @@
+"""Official statistics into the store: one module per source layout (today UN Comtrade)."""
