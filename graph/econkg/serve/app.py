@@ -59,7 +59,6 @@ def create_app(dataset, settings: Settings | None = None):
     from ..resources import queries_dir
     from ..store import QueryError as StoreQueryError
     from ..store import inspect_query, substitute_bindings
-
     from .remote import RemotePool
 
     settings = settings or Settings()
