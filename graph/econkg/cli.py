@@ -24,6 +24,7 @@ COMMANDS = {
     "analyze": "econkg.commands.analyze:analyze",
     "viz": "econkg.commands.viz:viz",
     "serve": "econkg.commands.serve:serve",
+    "push": "econkg.commands.push:push",
 }
 ALIASES = {"analyse": "analyze", "draw": "viz"}
 
