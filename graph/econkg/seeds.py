@@ -72,6 +72,9 @@ FLOWS = {"export": "Export", "import": "Import", "total": "TotalTrade", "balance
 UNITS = {"USD", "CNY", "RUB", "Tonne", "Percent", "PercentagePoint", "Times", "Number",
          "Position", "Year", "Month", "Week", "Day", "Kilometre", "KilometrePerHour",
          "DegreeCelsius"}
+# Units of the ontology that settle a flow but never measure a figure (tests/test_namespaces
+# checks that UNITS and these together are exactly the ontology's ekg:Unit values).
+SETTLEMENT_ONLY_UNITS = {"InKind"}
 # The units each measure may take; a mismatch is almost always a slip in the seed.
 MEASURE_UNITS = {
     "TradeValue": {"USD", "CNY", "RUB"}, "ExportValue": {"USD", "CNY", "RUB"},

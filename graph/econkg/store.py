@@ -39,15 +39,6 @@ class QueryError(ValueError):
     """A query that does not parse or cannot run; the message is the parser's."""
 
 
-def values_clause(bindings: dict[str, Node]) -> str:
-    """A VALUES block; terms are serialised by rdflib, which escapes quotes and braces
-    inside literals. Stores without native pre-binding use `substitute_bindings` instead:
-    a trailing VALUES block leaves the variable unbound inside the WHERE clause."""
-    names = sorted(bindings)
-    terms = " ".join(bindings[n].n3() for n in names)
-    return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
-
-
 class MemoryStore:
     """rdflib Dataset in memory; the default graph is the union of all named graphs."""
 
@@ -115,12 +106,26 @@ class OxigraphStore:
                         format=self._ox.RdfFormat.N_QUADS)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
-        text = substitute_bindings(sparql, bindings or {})
-        shape = inspect_query(text)
+        """Run a query. `bindings` are pre-bound by Oxigraph itself (SEP-0007
+        `substitutions`, like rdflib's initBindings) so the text is not rewritten. Oxigraph
+        substitutes only variables of the SELECT projection; for a parameter the query
+        does not project (or a CONSTRUCT/ASK), the engine says so and the terms are
+        written in place of the variable tokens instead (`substitute_bindings`)."""
+        shape = inspect_query(sparql)
         shape.refuse_unsafe()
         ox = self._ox
+        subs = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
+        union = not shape.dataset_clause
         try:
-            res = self.store.query(text, use_default_graph_as_union=not shape.dataset_clause)
+            try:
+                res = self.store.query(sparql, use_default_graph_as_union=union,
+                                       substitutions=subs or None)
+            except (SyntaxError, ValueError, RuntimeError) as exc:
+                if not subs or not _NOT_SUBSTITUTABLE.search(str(exc)):
+                    raise
+                text = substitute_bindings(sparql, bindings or {})
+                inspect_query(text).refuse_unsafe()
+                res = self.store.query(text, use_default_graph_as_union=union)
             if isinstance(res, ox.QueryBoolean):
                 return Result("ASK", boolean=bool(res))
             if isinstance(res, ox.QuerySolutions):
@@ -137,6 +142,30 @@ class OxigraphStore:
         return Result("CONSTRUCT", graph=g)
 
 
+# What Oxigraph says of a substitution it cannot make (a variable outside the projection,
+# a query form without one); anything else is a real error and is reported as one.
+_NOT_SUBSTITUTABLE = re.compile(r"projection|substitut", re.IGNORECASE)
+
+
+def to_oxigraph(term: Node):
+    """An rdflib term as the pyoxigraph term Oxigraph binds. Blank nodes are refused: in a
+    query a blank node is a variable, not a constant, and it names nothing in the store."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        try:
+            return ox.NamedNode(str(term))
+        except ValueError as exc:
+            raise QueryError(f"{str(term)!r} is not a valid IRI: {exc}") from None
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"cannot bind a {type(term).__name__} as a query parameter")
+
+
 def _from_ox(term) -> Node | None:
     if term is None:
         return None
@@ -148,11 +177,20 @@ def _from_ox(term) -> Node | None:
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib writes it
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 class RemoteStore:
-    """A SPARQL 1.1 Protocol endpoint (econkg serve, Fuseki, Virtuoso, GraphDB…)."""
+    """A SPARQL 1.1 Protocol endpoint (econkg serve, Fuseki, Virtuoso, GraphDB…).
+
+    The protocol carries query text only, so parameters are written into the text by
+    `substitute_bindings`, which puts each term where the variable token stood (never
+    pasting a value a user typed: terms are serialised and checked by `term_text`)."""
 
     def __init__(self, endpoint: str, timeout: float = 30.0):
         self.endpoint = endpoint
@@ -299,7 +337,7 @@ def term_text(term: Node) -> str:
 
 def substitute_bindings(sparql: str, bindings: dict[str, Node]) -> str:
     """Pre-bind variables the way rdflib's initBindings does, for stores that only take
-    query text (Oxigraph, remote endpoints): each `?name`/`$name` token becomes the term.
+    query text (remote endpoints): each `?name`/`$name` token becomes the term.
 
     A trailing VALUES block would be simpler but means something else: FILTERs inside the
     WHERE clause, and every nested group, still see the variable unbound (queries/_LOOKUP
