@@ -66,7 +66,7 @@ def push(obj: Context, endpoint: str, graph_store: str | None, update_url: str |
     try:
         urls = derive_urls(endpoint, graph_store, update_url, authenticated=user is not None)
         client = Client(urls, user, password, timeout=timeout)
-        graphs = local_graphs(_nquads(obj))
+        graphs = local_graphs(_oxigraph(obj))
         hashes, counts = remote_state(client)
         actions = make_plan(graphs, hashes, counts, set(only) or None)
     except PushError as exc:
@@ -97,7 +97,8 @@ def push(obj: Context, endpoint: str, graph_store: str | None, update_url: str |
     click.echo(f"pushed {len(todo)} graph(s), {total:,} triples, to {host}", err=True)
 
 
-def _nquads(obj: Context) -> bytes:
-    from ..export import serialize
+def _oxigraph(obj: Context):
+    """The built graph as a pyoxigraph Store, read in place (never copied)."""
+    from ..store import OxigraphStore
 
-    return serialize(obj.dataset(), "nquads")
+    return OxigraphStore.from_dataset(obj.dataset()).store

@@ -1,6 +1,6 @@
 """What a push would change: the local named graphs set against the remote store's.
 
-Each pushed graph's content hash (SHA-256 of its sorted N-Triples) is kept on the remote
+Each pushed graph's content hash (an order-free sum of its triples' SHA-256) is kept on the remote
 store in one small manifest graph, so a second push sends only what changed and
 `--dry-run` can say so without downloading anything. A graph whose remote triple count no
 longer matches the manifest (someone edited it by hand) is replaced, not trusted.
@@ -9,8 +9,8 @@ longer matches the manifest (someone edited it by hand) is replaced, not trusted
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from .client import Client
 
@@ -18,25 +18,53 @@ MANIFEST_GRAPH = "https://w3id.org/econkg/graph/push-manifest"
 PUSH = "https://w3id.org/econkg/push#"
 
 
-@dataclass
 class LocalGraph:
-    iri: str
-    lines: list[bytes]  # sorted N-Triples lines, each ending in b"\n"
-    has_blank_nodes: bool = False
-    digest: str = field(init=False)
+    """One named graph of the local Oxigraph store, read in a streaming pass.
 
-    def __post_init__(self) -> None:
-        h = hashlib.sha256()
-        for line in self.lines:
-            h.update(line)
-        self.digest = h.hexdigest()
+    Its digest is order-free (the sum, modulo 2**256, of each triple's SHA-256: a multiset
+    hash), so that it can be taken without sorting, or even holding, millions of lines.
+    """
 
-    def chunks(self, size: int) -> list[bytes]:
+    def __init__(self, store, iri: str):
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self._store = store
+        self.iri = iri
+        self.count = 0
+        self.has_blank_nodes = False
+        total = 0
+        for line, blank in self._lines():
+            total = (total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % _MOD
+            self.count += 1
+            self.has_blank_nodes |= blank
+        self.digest = f"{total:064x}"
+
+    def _lines(self) -> Iterator[tuple[bytes, bool]]:
+        ox = self._ox
+        for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(self.iri)):
+            blank = isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+            yield f"{q.subject} {q.predicate} {q.object} .\n".encode(), blank
+
+    def chunks(self, size: int) -> Iterator[bytes]:
         """N-Triples bodies of at most `size` triples; a graph with blank nodes goes whole,
         since a blank node split over two requests would become two nodes."""
-        if self.has_blank_nodes or not self.lines:
-            return [b"".join(self.lines)]
-        return [b"".join(self.lines[i:i + size]) for i in range(0, len(self.lines), size)]
+        if self.has_blank_nodes:
+            size = max(self.count, 1)
+        batch: list[bytes] = []
+        for line, _ in self._lines():
+            batch.append(line)
+            if len(batch) >= size:
+                yield b"".join(batch)
+                batch = []
+        if batch or not self.count:
+            yield b"".join(batch)
+
+    def chunk_count(self, size: int) -> int:
+        return 1 if self.has_blank_nodes or not self.count else -(-self.count // size)
+
+
+_MOD = 2 ** 256
 
 
 @dataclass(frozen=True)
@@ -47,25 +75,13 @@ class Action:
     reason: str = ""
 
 
-def local_graphs(nquads: bytes) -> list[LocalGraph]:
-    """Split an N-Quads document by graph, with pyoxigraph's parser and serialiser (the
-    default graph, if any, is pushed nowhere: every econkg triple lives in a named graph)."""
+def local_graphs(store) -> list[LocalGraph]:
+    """Every named graph of a pyoxigraph Store (the default graph, if any, is pushed
+    nowhere: every econkg triple lives in a named graph)."""
     import pyoxigraph as ox
 
-    by_graph: dict[str, list] = {}
-    for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
-        if isinstance(quad.graph_name, ox.DefaultGraph):
-            continue
-        by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-    out = []
-    for iri in sorted(by_graph):
-        triples = by_graph[iri]
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        lines = sorted(set(text.splitlines(keepends=True)))
-        blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-                    for t in triples)
-        out.append(LocalGraph(iri, lines, blank))
-    return out
+    names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    return [LocalGraph(store, iri) for iri in names]
 
 
 def remote_state(client: Client) -> tuple[dict[str, str], dict[str, int]]:
@@ -92,7 +108,7 @@ def make_plan(local: Iterable[LocalGraph], hashes: dict[str, str], counts: dict[
     for g in local:
         if only and g.iri not in only:
             continue
-        n = len(g.lines)
+        n = g.count
         if g.iri not in hashes:
             if counts.get(g.iri):
                 actions.append(Action(g.iri, "replace", n, "not pushed by econkg before"))

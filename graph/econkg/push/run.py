@@ -72,11 +72,10 @@ class State:
 def push_graph(client: Client, graph: LocalGraph, state: State, chunk_size: int,
                step: Callable[[int], None] = lambda _: None) -> None:
     """Send one graph and make it current; `step(n)` is told of every n triples sent."""
-    chunks = graph.chunks(chunk_size)
     atomic = client.urls.update is not None
     target = staging_iri(graph) if atomic else graph.iri
     start = state.done(graph) if atomic else 0
-    for i, body in enumerate(chunks):
+    for i, body in enumerate(graph.chunks(chunk_size)):
         if i < start:
             step(body.count(b"\n"))
             continue
