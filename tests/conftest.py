@@ -130,3 +130,24 @@ WHERE {
   OPTIONAL { ?obs ekg:upperBound ?upper }
 }
 """
+
+
+# --- real SPARQL servers on loopback (tests/triplestores.py) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    from triplestores import start_oxigraph, stop
+
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"))
+    yield server
+    stop(server)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    from triplestores import start_virtuoso, stop
+
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    stop(server)

@@ -593,7 +593,7 @@ def test_query_page_runs_a_question_in_chromium(server):
     it makes goes to the endpoint itself."""
     chromium = "/usr/bin/chromium"
     if not os.path.isfile(chromium):
-        pytest.skip(f"{chromium} is missing (.ci/install-browser.sh installs it)")
+        pytest.skip(f"{chromium} is missing (.ci/install-services.sh installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
     requests: list[str] = []
     with sync_api.sync_playwright() as p:

@@ -1,7 +1,7 @@
 """econkg viz pages in headless Chromium: they load offline, draw every node, and run no
 script from the data.
 
-Needs Debian's Chromium (/usr/bin/chromium) and Playwright for Python; .ci/install-browser.sh
+Needs Debian's Chromium (/usr/bin/chromium) and Playwright for Python; .ci/install-services.sh
 installs both. Never `playwright install`: the tests drive the system browser.
 
 Set ECONKG_UPDATE_DOCS_SCREENSHOT=1 to also write docs/overview.png and docs/map.png (the
@@ -34,12 +34,12 @@ READY = "body[data-ready=true]"  # set by the page once the layout has settled
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).is_file() or shutil.which(CHROMIUM) is None:
-        skip_or_fail(f"{CHROMIUM} is missing: run .ci/install-browser.sh (apt-get install "
+        skip_or_fail(f"{CHROMIUM} is missing: run .ci/install-services.sh (apt-get install "
                      "chromium fonts-noto-cjk)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        skip_or_fail("playwright is not installed: run .ci/install-browser.sh "
+        skip_or_fail("playwright is not installed: run .ci/install-services.sh "
                      "(pip install playwright; never `playwright install`)")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -27,6 +27,7 @@ COMMANDS = {
     "extract": "econkg.commands.extract:extract",
     "accept": "econkg.commands.accept:accept",
     "ingest": "econkg.commands.ingest:ingest",
+    "push": "econkg.commands.push:push",
 }
 ALIASES = {"analyse": "analyze", "draw": "viz"}
 
