@@ -67,7 +67,7 @@ def test_the_iframe_draws_the_map(output, tmp_path):
     from test_viz_browser import ARGS, CHROMIUM
 
     if not Path(CHROMIUM).is_file():
-        skip_or_fail(f"{CHROMIUM} is missing: run .ci/install-browser.sh")
+        skip_or_fail(f"{CHROMIUM} is missing: run .ci/install-services.sh")
     sync_playwright = _need("playwright.sync_api").sync_playwright
     wrapper = tmp_path / "notebook.html"
     wrapper.write_text(f"<!DOCTYPE html><html><body>{output}</body></html>", encoding="utf-8")
