@@ -75,7 +75,14 @@ class RemotePool:
         return {sol["g"].value: 0 for sol in res if isinstance(sol["g"], ox.NamedNode)}
 
     def health(self) -> dict:
-        return {"remote": urllib.parse.urlsplit(self.endpoint).netloc,
+        """`workers` is 1 when the remote store answers a trivial ASK within 5 s."""
+        job = {"sparql": "ASK {}", "dataset": "union"}
+        try:
+            self._fetch(job, "application/sparql-results+json", None, time.monotonic() + 5)
+            up = 1
+        except ServerError:
+            up = 0
+        return {"workers": up, "remote": urllib.parse.urlsplit(self.endpoint).netloc,
                 "requests": self.requests, "failures": self.failures,
                 "network": self.network}
 
