@@ -66,3 +66,12 @@ def test_seed_flow_directions_are_the_ontology_ones(ontology):
     statistics_only = {"ReExport", "ReImport"}
     assert set(seeds.FLOWS.values()) | statistics_only == _instances(ontology, EKG.FlowDirection)
     assert not set(seeds.FLOWS.values()) & statistics_only
+
+def test_a_term_parameter_outside_the_ontology_is_a_query_error():
+    from econkg.queries import Param, to_term
+    from econkg.store import QueryError
+
+    param = Param("measure", "term", None, "")
+    assert to_term(param, "ekg:TradeValue") == EKG.TradeValue
+    with pytest.raises(QueryError, match="'ekg:TradeValu' is not an ontology term"):
+        to_term(param, "ekg:TradeValu")

@@ -28,7 +28,7 @@ def remote(oxigraph_server, tmp_path_factory, seeds_dir):
 
 def test_queries_are_answered_by_the_remote_store(remote):
     base, _ = remote
-    status, headers, body = get(base, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    status, _, body = get(base, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
                                 "application/sparql-results+json")
     assert status == 200, body
     n = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])

@@ -144,7 +144,11 @@ def to_term(param: Param, value: str, store: Store | None = None) -> Node:
         local = value.removeprefix("ekg:")
         if not re.fullmatch(r"[A-Za-z][\w-]*", local):
             raise QueryError(f"parameter {param.name}: {value!r} is not an ontology term")
-        return EKG[local]
+        try:
+            return EKG[local]  # the checked namespace knows every term of the ontology
+        except AttributeError:
+            raise QueryError(f"parameter {param.name}: {value!r} is not an ontology term") \
+                from None
     # entity
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
