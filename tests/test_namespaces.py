@@ -67,6 +67,7 @@ def test_seed_flow_directions_are_the_ontology_ones(ontology):
     assert set(seeds.FLOWS.values()) | statistics_only == _instances(ontology, EKG.FlowDirection)
     assert not set(seeds.FLOWS.values()) & statistics_only
 
+
 def test_a_term_parameter_outside_the_ontology_is_a_query_error():
     from econkg.queries import Param, to_term
     from econkg.store import QueryError
