@@ -18,7 +18,7 @@ SHAPES_FILE = "shapes.ttl"
 RESERVED = {"measure", "reporter", "partner", "flow", "unit", "approximation",
             "derivationMethod", "supplier", "recipient", "commodity", "via", "inExchangeFor",
             "settledIn", "citation", "source", "wikidata", "participant",
-            "location"}
+            "location", "modality", "statedBy", "restates"}
 
 
 class OntologyError(Exception):
