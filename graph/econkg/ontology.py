@@ -18,7 +18,7 @@ SHAPES_FILE = "shapes.ttl"
 RESERVED = {"measure", "reporter", "partner", "flow", "unit", "approximation",
             "derivationMethod", "supplier", "recipient", "commodity", "via", "inExchangeFor",
             "settledIn", "citation", "source", "wikidata", "participant",
-            "location", "modality", "statedBy", "restates"}
+            "location", "modality", "statedBy", "restates", "relation"}
 
 
 class OntologyError(Exception):

@@ -335,6 +335,7 @@ def _statement(graphs: dict[str, Graph], s: URIRef, predicate: str, o: URIRef,
             g.add((s, EKG[predicate], o))
         g.add((s, P[predicate], st))
         g.add((st, RDF.type, EKG.Statement))
+        g.add((st, EKG.relation, EKG[predicate]))
         g.add((st, PS[predicate], o))
         _period(g, st, period)
         if commodity:
