@@ -1,6 +1,7 @@
 """econkg: a cited knowledge graph of cross-border economic relations.
 
-Importing the package does no work: heavy libraries load inside the functions that need them.
+Importing the package does no work: heavy libraries load inside the functions that need them,
+and submodules load on first use (`econkg.viz.draw(...)` works after a bare `import econkg`).
 """
 
 from __future__ import annotations
@@ -29,3 +30,24 @@ def load(seeds: str | None = None) -> Dataset:
     from .resources import default_seeds_dir
 
     return build(Path(seeds) if seeds else default_seeds_dir(), check_shapes=False).dataset
+
+
+# Submodules reachable as attributes of the package, imported on first access (PEP 562).
+_LAZY_SUBMODULES = {"analysis", "citations", "cli", "consistency", "countries", "export", "figures",
+                    "namespaces", "network", "ontology", "periods", "pipeline", "queries", "rdf",
+                    "resources", "seeds",
+                    "server", "stats", "store", "tables", "validate", "viz"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY_SUBMODULES)

@@ -66,6 +66,7 @@ class NamedQuery:
     columns: str
     text: str
     path: Path
+    order: str = ""
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -90,7 +91,8 @@ def parse_query_file(path: Path) -> NamedQuery:
     title = (header.get("title") or [path.stem])[0]
     return NamedQuery(path.stem, title, " ".join(header.get("question-en", [])),
                       " ".join(header.get("question-zh", [])), params,
-                      " ".join(header.get("columns", [])), text, path)
+                      " ".join(header.get("columns", [])), text, path,
+                      " ".join(header.get("order", [])))
 
 
 def list_queries(folder: Path | None = None) -> list[NamedQuery]:
