@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from conftest import observations
@@ -130,3 +132,66 @@ def test_busan_meeting_and_fta(store):
           kg:lu-daliang ekg:leaderOf kg:gacc-statistics-department .
         }""")
     assert res.boolean is True
+
+
+# --- how the rows assert what the lines say (modality, attribution, direction) -------------
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir):
+    from econkg.seeds import load_seeds
+
+    return load_seeds(seeds_dir)
+
+
+def _obs(seeds, ident):
+    [o] = [o for o in seeds.observations if o.id == ident]
+    return o
+
+
+def test_world_import_share_is_chinas_place_in_world_imports_and_an_outlook(seeds):
+    o = _obs(seeds, "cn-world-import-share-2025")
+    assert (o.reporter, o.partner, o.share_of, o.value) == ("china", "", "world imports", 10)
+    assert (o.modality, o.stated_by) == ("projection", "wang-jun")
+    rank = _obs(seeds, "cn-goods-trade-rank-2025")
+    assert (rank.partner, rank.modality, rank.value) == ("", "projection", 1)
+
+
+def test_wto_forecast_is_a_projection_stated_by_the_wto(seeds):
+    o = _obs(seeds, "wto-world-goods-trade-forecast-2026")
+    assert (o.value, o.modality, o.stated_by) == (Decimal("0.5"), "projection", "wto")
+    ai = _obs(seeds, "world-ai-trade-growth-contribution-2025-h1")
+    assert (ai.stated_by, ai.share_of) == ("wto", "increase in world trade")
+
+
+def test_rounded_figures_restate_the_precise_ones(seeds):
+    pairs = {(o.id, o.restates) for o in seeds.observations if o.restates}
+    assert {("cn-africa-trade-2025-rounded", "cn-africa-trade-2025"),
+            ("cn-trade-2025-rounded", "cn-trade-2025"),
+            ("cn-partner-count-2025", "cn-partner-count-2025-exact"),
+            ("cn-imports-2025-qa", "cn-imports-2025")} <= pairs
+
+
+def test_speakers_and_us_statistics(seeds):
+    assert _obs(seeds, "cn-us-trade-2025").stated_by == "lu-daliang"
+    assert _obs(seeds, "cn-trade-2025").stated_by == "wang-jun"
+    assert _obs(seeds, "us-cn-trade-2025-01-10").stated_by == "united-states"
+
+
+def test_increases_of_counts_are_count_changes(store):
+    rows = _mine(store, measure="CountChange", reporter="china")
+    assert {(o["line"], o["value"]) for o in rows} == {(45, 3), (93, 2), (93, 6), (93, 10)}
+    assert not [o for o in _mine(store, measure="OtherMeasure") if o["line"] in (45, 93)]
+
+
+def test_double_digit_growth_to_latin_america(store):
+    rows = _mine(store, measure="GrowthRate", partner="latin-america", line=103)
+    assert {(o["commodity"], o["value"], o["approximate"]) for o in rows} == {
+        ("agricultural-machinery", 10, True), ("construction-machinery", 10, True)}
+
+
+def test_line_81_names_no_leader(seeds):
+    cited = [r for r in seeds.relations if r.predicate == "leaderOf"
+             and any(c.source == DOC3 and c.line == 81 for c in r.citations)]
+    assert cited == []
+    [meeting] = [e for e in seeds.entities.values() if e.id == "china-us-busan-meeting-2025"]
+    assert meeting.extra["participants"] == "china|united-states"

@@ -3,6 +3,10 @@ Plan, regions, enterprise types and the Hainan Free Trade Port."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pytest
+
 from conftest import observations
 
 DOC3 = "003_8ba1e5c70a3d879f.txt"
@@ -102,7 +106,7 @@ def test_enterprise_types(store):
 
 
 def test_hainan_free_trade_port_window(store):
-    [trade] = observations(store, measure="TradeValue", reporter="hainan")
+    [trade] = observations(store, measure="TradeValue", reporter="hainan-free-trade-port")
     assert trade["value"] == 21_420_000_000
     assert trade["period"] == "2025-12-18/2026-01-10"
     cats = sorted(o["value"] for o in observations(
@@ -121,3 +125,90 @@ def test_guangdong_and_hainan_port_are_in_china(store):
         }""")
     found = {str(r[0]).rsplit("/", 1)[1] for r in res.rows}
     assert found == {"guangdong", "hainan-free-trade-port", "hzmb-port", "xiongan-new-area"}
+
+
+# --- how the rows assert what the lines say (modality, attribution, direction) -------------
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir):
+    from econkg.seeds import load_seeds
+
+    return load_seeds(seeds_dir)
+
+
+def _at(seeds, line, quote, **match):
+    rows = [o for o in seeds.observations
+            if o.citation.source == DOC3 and o.citation.line == line and o.citation.quote == quote
+            and all(getattr(o, k) == v for k, v in match.items())]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_growth_by_mode_of_transport(seeds):
+    got = {o.via: o.value for o in seeds.observations
+           if o.citation.source == DOC3 and o.citation.line == 148 and o.measure == "GrowthRate"
+           and o.via}
+    assert got == {("waterborne-transport",): Decimal("6.2"),
+                   ("overland-transport",): Decimal("12.4"),
+                   ("air-transport",): Decimal("8.2")}
+
+
+def test_price_falls_are_price_changes(store):
+    rows = observations(store, measure="PriceChange", reporter="china", line=162)
+    assert {(o["commodity"], o["value"]) for o in rows} == {("crude-oil", -10), ("iron-ore", -10)}
+    [drag] = observations(store, measure="Contribution", reporter="china", line=162)
+    assert drag["value"] == -1.4
+
+
+def test_survey_share_is_not_a_trade_share(seeds, store):
+    o = _at(seeds, 214, "超9成")
+    assert (o.measure, o.reporter, o.partner, o.flow, o.value) == (
+        "Share", "mnc-survey-institutions", "", "", 90)
+    assert o.share_of == "multinational firms responding to the survey"
+    assert o.stated_by == "mnc-survey-institutions"
+    [plan] = [r for r in seeds.relations if r.predicate == "invests"
+              and r.subject == "foreign-invested-enterprises"]
+    assert (plan.modality, plan.stated_by) == ("plan", "mnc-survey-institutions")
+
+
+def test_streaks_span_their_whole_run(store):
+    [fie] = observations(store, measure="Count", reporter="foreign-invested-enterprises")
+    assert (fie["value"], fie["period"]) == (7, "2024-Q2/2025-Q4")
+    [months] = observations(store, measure="Count", reporter="china", line=164)
+    assert (months["value"], months["unit"], months["period"]) == (7, "Month",
+                                                                    "2025-06/2025-12")
+    [border] = observations(store, measure="Count", reporter="border-provinces")
+    assert (border["value"], border["unit"], border["period"]) == (4, "Year", "2022/2025")
+
+
+def test_increases_are_count_changes_and_durations_have_units(store):
+    rows = observations(store, measure="CountChange", line=166)
+    assert sorted(o["value"] for o in rows) == [190, 83_000]
+    [window] = observations(store, reporter="hainan-free-trade-port", quote="24天")
+    assert (window["value"], window["unit"]) == (24, "Day")
+
+
+def test_border_provinces_are_not_named(store):
+    res = store.query("""
+        PREFIX ekg: <https://w3id.org/econkg/ontology#>
+        PREFIX kg: <https://w3id.org/econkg/id/>
+        SELECT ?p WHERE { ?p ekg:partOf kg:border-provinces }""")
+    assert list(res.rows) == []
+
+
+def test_plans_of_customs(seeds):
+    plans = {(r.subject, r.object) for r in seeds.relations
+             if r.modality == "plan" and any(c.source == DOC3 for c in r.citations)}
+    assert {("china-customs", "bri-eight-major-steps"),
+            ("customs-heads-deliver-policies", "china-customs"),
+            ("china-customs", "hainan-free-trade-port")} <= plans
+    rank = _at(seeds, 162, "第二大进口市场")
+    assert (rank.modality, rank.partner) == ("projection", "")
+
+
+def test_merged_duplicates(seeds):
+    assert "hainan" not in seeds.entities and "hs30" not in seeds.entities
+    labels = [e.id for e in seeds.entities.values() if e.label_en == "Pharmaceutical products"]
+    assert labels == ["pharmaceuticals"]
+    assert seeds.entities["passenger-cars"].extra["broader"] == "cars"
+    assert _at(seeds, 131, "4成以上", commodity="passenger-cars").value == 40
