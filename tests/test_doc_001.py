@@ -101,8 +101,67 @@ def test_tourist_sites_are_placed_in_north_korea(store):
     assert {"yangdok-hot-springs", "wonsan-kalma", "mount-kumgang"} <= _ids(res)
 
 
-def test_trade_association_promotes_north_korea_trade(store):
-    res = store.query(PREFIX + """
-        ASK { kg:jilin-nk-trade-association ekg:promotes kg:north-korea ;
-                  ekg:locatedIn kg:jilin . }""")
+def test_trade_association_sits_in_jilin(store):
+    # That it should promote trade with North Korea is the paper's proposal (checked below).
+    res = store.query(PREFIX + "ASK { kg:jilin-nk-trade-association ekg:locatedIn kg:jilin . }")
     assert res.boolean is True
+
+
+# --- what kind of claim each row is (read from the seed tables) ---------------------------
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures" / "modality"
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir):
+    from econkg.seeds import load_seeds
+
+    return load_seeds(seeds_dir)
+
+
+def test_no_fact_row_cites_a_recommendation_or_lack_line(seeds):
+    listed = json.loads((FIXTURES / "001.json").read_text())
+    lines = {n for key in ("plan", "proposal", "projection", "lack") for n in listed[key]}
+    rows = [(o.modality, [o.citation], o.where) for o in seeds.observations]
+    rows += [(f.modality, f.citations, f.where) for f in seeds.flows.values()]
+    rows += [(r.modality, r.citations, r.where) for r in seeds.relations]
+    rows += [(e.extra.get("modality") or "fact", e.citations, e.where)
+             for e in seeds.entities.values() if e.kind == "events"]
+    bad = [where for modality, citations, where in rows for c in citations
+           if c.source == DOC1 and c.line in lines and modality == "fact"]
+    assert len(lines) > 60 and bad == []
+
+
+def test_recommendations_are_proposals_not_plans(seeds):
+    mine = [r for r in seeds.relations if r.citations[0].source == DOC1]
+    assert not [r for r in mine if r.predicate == "plans"]
+    proposals = {(r.subject, r.object) for r in mine if r.modality == "proposal"}
+    assert {("jilin", "jilin-nk-special-fund"), ("jilin", "jilin-sea-outlet"),
+            ("china-nk-export-easing", "china"),
+            ("jilin-nk-trade-association", "north-korea")} <= proposals
+
+
+def test_gaps_are_lacks(seeds):
+    lacks = {(r.subject, r.predicate, r.object, r.citations[0].line)
+             for r in seeds.relations if r.citations[0].source == DOC1 and r.modality == "lack"}
+    assert ("border-area-fiscal-transfers", "appliesTo", "jilin-nk-traders", 145) in lacks
+    assert ("jilin", "tradesWith", "north-korea", 164) in lacks
+    assert ("north-korea", "produces", "grain", 216) in lacks
+
+
+def test_no_un_sanctions_where_the_paper_says_international(seeds):
+    assert not [r for r in seeds.relations
+                if r.citations[0].source == DOC1 and "un-sanctions-dprk" in (r.subject, r.object)]
+
+
+def test_measures_and_open_periods(seeds):
+    [week] = [o for o in seeds.observations if o.id == "nk-delegation-gap-weeks"]
+    assert (week.value, week.unit) == (1, "Week")
+    [half] = [o for o in seeds.observations if o.id == "kp-cn-trade-after-sanctions"]
+    assert (half.period.text, half.base_period.text) == ("2017/..", "../2016")
+    assert seeds.entities["covid-19-pandemic"].extra["period"] == "2019-12/.."
