@@ -627,3 +627,109 @@ def test_viz_focus_suggests_a_close_name():
     res = CliRunner().invoke(main, ["viz", "--focus", "丹冬", "-o", "-"])
     assert res.exit_code == 1
     assert "no entity called '丹冬'" in res.output and "dandong" in res.output
+
+
+# --- the issue's examples: what each source says, no more ---------------------------------
+
+DOC000, DOC002, DOC004 = ("000_9e5f7cb7cd004f31.txt", "002_a68b94a328799fa6.txt",
+                          "004_5f87d5451554f62b.txt")
+GAP_LINES_004 = set(range(184, 197)) | {242, 243, 244}
+
+
+def test_004_gaps_come_back_only_when_non_facts_are_asked_for_and_as_lacks(ox):
+    facts = _answer(ox, "facts-by-source", {"source": DOC004})
+    assert [r for r in facts if r["line"] in GAP_LINES_004] == []
+    every = _answer(ox, "facts-by-source", {"source": DOC004, "include": "all"})
+    gaps = [r for r in every if r["line"] in GAP_LINES_004]
+    assert len(gaps) >= 10
+    assert {r["modality"] for r in gaps} == {"lack"}
+    # …and no gap reads as China trading with Russia, by any question
+    for include in ("facts", "all"):
+        rows = _answer(ox, "sources-for-fact", {"a": "china", "b": "russia", "include": include})
+        assert [r for r in rows if r["line"] in GAP_LINES_004 and r["modality"] != "lack"] == []
+
+
+def test_004_recommendations_are_proposals_never_investment(ox):
+    rows = _answer(ox, "sources-for-fact", {"a": "china", "b": "russia", "include": "all"})
+    advice = [r for r in rows if r["source"] == DOC004 and 345 <= r["line"] <= 351]
+    assert advice and {r["modality"] for r in advice} == {"proposal"}
+    facts = _answer(ox, "sources-for-fact", {"a": "china", "b": "russia"})
+    assert [r for r in facts if r["source"] == DOC004 and 345 <= r["line"] <= 351] == []
+
+
+def test_000_outlook_and_002_example_deals_are_not_trade(ox):
+    """000:71–77 (the 2026 outlook) and 002:22 (refining and milling deals offered as
+    examples) are a projection and proposals: no flow question returns them as trade."""
+    for name, params in (("barter-exchange", {}), ("barter-exchange", {"country": "russia"}),
+                         ("exports-by-commodity", {}),
+                         ("exports-by-commodity", {"supplier": "russia"}),
+                         ("trade-routes", {"country": "china", "partner": "north-korea"})):
+        for row in _answer(ox, name, params):
+            assert not (row["source"] == DOC000 and 71 <= row["line"] <= 77), (name, row)
+            assert not (row["source"] == DOC002 and row["line"] == 22), (name, row)
+    outlook = _answer(ox, "exports-by-commodity", {"include": "all"})
+    assert {r["modality"] for r in outlook if r["source"] == DOC000
+            and 71 <= r["line"] <= 77} == {"projection"}
+
+
+def test_dependency_is_read_in_the_stated_direction(ox):
+    china = _answer(ox, "dependency-shares", {"country": "china", "include": "all"})
+    assert "North Korea" not in {r["dependsOn"] for r in china}
+    nk = _answer(ox, "dependency-shares", {"country": "north-korea"})
+    assert [(r["dependent"], r["dependsOn"], r["flow"], r["share"], r["unit"], r["approx"],
+             r["source"], r["line"], r["quote"]) for r in nk] == [
+        ("North Korea", "China", "total trade", 90, "percent", "more than", DOC000, 47,
+         "九成以上")]
+    # non-trade shares (a shortage of trade specialists, a survey) are not dependence
+    every = _answer(ox, "dependency-shares", {"country": "china", "include": "all"})
+    assert [r for r in every if (r["source"], r["line"]) in {(DOC004, 212),
+                                                             ("003_8ba1e5c70a3d879f.txt",
+                                                              214)}] == []
+
+
+def test_a_partner_filter_never_lets_other_partners_in(ox):
+    rows = _answer(ox, "fastest-growing-commodities", {"partner": "russia", "include": "all"})
+    assert [r for r in rows if r["partnerName"] != "Russia"] == []
+    assert "Optical microscopes" not in {r["commodity"] for r in rows}
+
+
+def test_trade_over_time_gives_dated_trade_values_only(ox):
+    for params in ({}, {"reporter": "china", "partner": "russia"},
+                   {"reporter": "china", "partner": "russia", "include": "all"}):
+        rows = _answer(ox, "trade-over-time", params)
+        assert rows and all(r["period"] for r in rows)
+        assert {r["measure"] for r in rows} <= {"trade value", "export value", "import value",
+                                                 "trade balance", "growth rate"}
+
+
+TRUTHY_WITHOUT_FACT = """
+PREFIX ekg: <https://w3id.org/econkg/ontology#>
+SELECT ?s ?rel ?o WHERE {
+  ?st a ekg:Statement ; ekg:relation ?rel ; ekg:modality ?m .
+  FILTER(?m != ekg:Fact)
+  ?s ?p ?st . ?st ?ps ?o .
+  FILTER(STRSTARTS(STR(?p), "https://w3id.org/econkg/prop/")
+         && STRSTARTS(STR(?ps), "https://w3id.org/econkg/prop/statement/"))
+  ?s ?rel ?o .
+  FILTER NOT EXISTS { ?s ?p ?fact . ?fact ?ps ?o ; ekg:modality ekg:Fact }
+}
+"""
+
+
+def test_a_non_factual_claim_has_no_truthy_triple(ox):
+    """As Wikidata writes wdt: triples only for best-rank statements, the direct triple
+    (china ekg:invests russia) exists only when a reported fact states it."""
+    assert ox.query(TRUTHY_WITHOUT_FACT).rows == []
+    rows = ox.query("""PREFIX ekg: <https://w3id.org/econkg/ontology#>
+        SELECT ?f WHERE { { ?f a ekg:TradeFlow ; ekg:modality ?m FILTER(?m != ekg:Fact) }
+                          UNION { ?f a ekg:TradeFlow , ekg:NonFactualFlow } }""").rows
+    assert rows == []
+    assert ox.query("""PREFIX ekg: <https://w3id.org/econkg/ontology#>
+        ASK { ?f a ekg:NonFactualFlow ; ekg:modality ekg:Proposal }""").boolean
+
+
+def test_every_claim_says_who_states_it(ox):
+    missing = ox.query("""PREFIX ekg: <https://w3id.org/econkg/ontology#>
+        SELECT ?x WHERE { ?x ekg:citation ?c . FILTER NOT EXISTS { ?x ekg:statedBy ?who } }
+        LIMIT 5""").rows
+    assert missing == []
