@@ -301,7 +301,9 @@ def honours(ix: Index, name: str, p: dict[str, str | None], row: dict) -> bool:
         def involves(c: Claim) -> bool:
             return (country in c.get("participant")
                     or any(ix.within(x, country) for x in c.get("location"))
-                    or bool(c.get("participant") & ix.leaders.get(country, set())))
+                    or any(person in c.get("participant")
+                           for led, people in ix.leaders.items() if ix.within(led, country)
+                           for person in people))
         return _claim_check(ix, row, involves)
     if name == "located-in":
         return _entity_in(ix, row["name"], p["place"]) and (
