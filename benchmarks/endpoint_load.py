@@ -9,6 +9,15 @@ stopped at the server's --timeout and what the other clients' latency was meanwh
     python benchmarks/endpoint_load.py                      # 32 clients, 15 s
     python benchmarks/endpoint_load.py --no-cache --duration 10
     python benchmarks/endpoint_load.py --queries trade-over-time,partners-ranked
+    python benchmarks/endpoint_load.py --abuse              # the abuse mix (below)
+
+The abuse mix (--abuse) starts its own server with --no-cache and reports
+  1. a cheap uncached query's latency (p50/p99) while 4 heavy queries keep running;
+  2. normal queries answered while 520 slowloris connections each send a header byte
+     every 5 s;
+  3. the server's peak memory while 8 clients ask for large answers and never read;
+  4. SERVICE fuzz: generated federated queries (tests/test_service_fuzz.py) sent to the
+     endpoint, and the connections a loopback listener saw (must be 0).
 
 Only loopback is ever contacted; every loop is bounded in time and count.
 """
@@ -41,9 +50,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, args) -> subprocess.Popen:
+def start_server(port: int, args, *extra: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "econkg", "serve", "--port", str(port),
-           "--timeout", str(args.timeout)]
+           "--timeout", str(args.timeout), *extra]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
     if args.no_cache:
@@ -105,9 +114,25 @@ def main() -> int:
     ap.add_argument("--queries", help="comma-separated named questions (default: all)")
     ap.add_argument("--accept", default="application/sparql-results+json")
     ap.add_argument("--no-slow", action="store_true", help="skip the explosive query")
+    ap.add_argument("--abuse", action="store_true",
+                    help="run the abuse mix instead (heavy queries, slowloris, non-reading "
+                         "clients, SERVICE fuzz)")
+    ap.add_argument("--fuzz", type=int, default=2000, help="SERVICE variants in --abuse")
     args = ap.parse_args()
 
     port = free_port()
+    if args.abuse:
+        args.no_cache = True
+        print(f"starting econkg serve on 127.0.0.1:{port} for the abuse mix …", flush=True)
+        proc = start_server(port, args)
+        try:
+            return abuse(port, proc, args)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     print(f"starting econkg serve on 127.0.0.1:{port} (timeout {args.timeout:g} s"
           f"{', no cache' if args.no_cache else ''}) …", flush=True)
     proc = start_server(port, args)
@@ -228,6 +253,210 @@ def run(port: int, args) -> int:
           f"{health['restarts']} restarted, {health['timeouts']} timed out; cache "
           f"{health['cache']['hits']} hits / {health['cache']['misses']} misses")
     return 0 if not errors else 1
+
+
+# The abuse mix -------------------------------------------------------------------------
+
+CHEAP = "ASK {{ ?s ?p ?o }} # cheap {n}"
+
+
+def _rss(pid: int, field: str = "VmRSS") -> int:
+    """kB of `field` in /proc/PID/status (VmRSS now, VmHWM the peak)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    """Every process below `pid` (the fork server and its workers), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    parents[int(entry)] = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        kids = [c for c, parent in parents.items() if parent in frontier]
+        found += kids
+        frontier = kids
+    return found
+
+
+def abuse(port: int, proc: subprocess.Popen, args) -> int:
+    post_headers = {"Content-Type": "application/sparql-query",
+                    "Accept": "application/sparql-results+json"}
+    _, body, _ = request(port, "GET", "/health")
+    health = json.loads(body)
+    print(f"graph: {health['triples']} triples; {health['pool_size']} cheap workers, "
+          f"heavy lane {health['heavy_lane']}, network {health['network']}; "
+          f"{os.cpu_count()} cores; timeout {args.timeout:g} s")
+    failed = False
+
+    # 1. cheap beside heavy ------------------------------------------------------------
+    window = max(6.0, args.duration / 2)
+    stop = time.monotonic() + window + 1.0
+    heavy_statuses: list[int] = []
+
+    def heavy(i: int) -> None:
+        n = 0
+        while time.monotonic() < stop and n < 50:
+            q = EXPLOSIVE + f" # heavy {i}"
+            status, _, _ = request(port, "POST", "/sparql", body=q.encode(),
+                                   headers=post_headers, timeout=args.timeout * 3 + 10)
+            heavy_statuses.append(status)
+            n += 1
+
+    threads = [threading.Thread(target=heavy, args=(i,)) for i in range(4)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    cheap: list[tuple[float, float, int]] = []
+    n = 0
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < stop and n < 20_000:
+        t0 = time.monotonic()
+        status, _, secs = request(port, "POST", "/sparql", body=CHEAP.format(n=n).encode(),
+                                  headers=post_headers, conn=conn)
+        cheap.append((t0 - began, secs, status))
+        n += 1
+        time.sleep(0.01)
+    conn.close()
+    heavy_now = json.loads(request(port, "GET", "/health")[1])["heavy"]
+    for t in threads:
+        t.join()
+    steady = [secs for at, secs, status in cheap if at >= 1.0 and status == 200]
+    every = [secs for _, secs, status in cheap if status == 200]
+    bad = [status for _, _, status in cheap if status != 200]
+    p99 = pct(steady, 99)
+    print(f"\n1. cheap query beside 4 heavy ones ({len(cheap)} cheap queries over "
+          f"{window + 1:.0f} s; {heavy_now} heavy running at the end; heavy answers "
+          f"{sorted(set(heavy_statuses))})")
+    print(f"   after the first second: p50 {ms(pct(steady, 50))}  p99 {ms(p99)}  "
+          f"max {ms(max(steady, default=0))}   goal p99 < 100 ms: "
+          f"{'met' if p99 < 0.1 else 'MISSED'} (ratio {p99 / 0.1:.2f})")
+    print(f"   including the first second: p99 {ms(pct(every, 99))}  max "
+          f"{ms(max(every, default=0))};  non-200: {len(bad)}")
+    failed |= bool(bad) or p99 >= 0.1
+
+    # 2. slowloris ---------------------------------------------------------------------
+    slow_socks: list[socket.socket] = []
+    opened = [0]
+    stop_slow = threading.Event()
+
+    def open_one() -> socket.socket | None:
+        if opened[0] >= 5000:
+            return None
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"GET /health HTTP/1.1\r\n")
+            opened[0] += 1
+            return s
+        except OSError:
+            return None
+
+    for _ in range(520):
+        s = open_one()
+        if s:
+            slow_socks.append(s)
+
+    def trickle() -> None:  # a header byte every 5 s; reopen what the server closed
+        while not stop_slow.wait(5):
+            for i, s in enumerate(slow_socks):
+                try:
+                    s.sendall(b"X")
+                except OSError:
+                    s.close()
+                    fresh = open_one()
+                    if fresh:
+                        slow_socks[i] = fresh
+
+    trickler = threading.Thread(target=trickle)
+    trickler.start()
+    answered = refused = 0
+    latencies = []
+    end = time.monotonic() + 12
+    while time.monotonic() < end and answered + refused < 5000:
+        try:
+            status, _, secs = request(port, "GET", "/queries/trade-over-time",
+                                      headers={"Accept": args.accept}, timeout=10)
+        except OSError:
+            status, secs = -1, 0.0
+        if status == 200:
+            answered += 1
+            latencies.append(secs)
+        else:
+            refused += 1
+        time.sleep(0.02)
+    stop_slow.set()
+    trickler.join()
+    for s in slow_socks:
+        s.close()
+    print(f"\n2. 520 slowloris connections (a header byte every 5 s; {opened[0]} opened in "
+          f"all): normal queries answered {answered}, failed {refused}; p99 "
+          f"{ms(pct(latencies, 99))}")
+    failed |= refused > 0
+
+    # 3. non-reading clients -----------------------------------------------------------
+    pid = proc.pid
+    base_rss = _rss(pid)
+    values = " ".join(str(i) for i in range(400))
+    silent = []
+    for k in range(8):
+        q = (f"SELECT ?i (GROUP_CONCAT(STR(?o)) AS ?all) WHERE {{ ?s ?p ?o VALUES ?i "
+             f"{{ {values} }} }} GROUP BY ?i # client {k}")
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", port))
+        s.sendall(f"GET /sparql?query={urllib.parse.quote(q)} HTTP/1.1\r\nHost: localhost"
+                  "\r\n\r\n".encode())
+        silent.append(s)
+    peak = peak_all = 0
+    end = time.monotonic() + 40
+    while time.monotonic() < end:
+        peak = max(peak, _rss(pid))
+        peak_all = max(peak_all, _rss(pid) + sum(_rss(c) for c in _children(pid)))
+        time.sleep(0.5)
+    peak = max(peak, _rss(pid, "VmHWM"))
+    for s in silent:
+        s.close()
+    print(f"\n3. 8 clients asking for ~247 MB answers each and never reading: server "
+          f"process {base_rss / 1024:.0f} MB before, peak {peak / 1024:.0f} MB during "
+          f"(+{(peak - base_rss) / 1024:.0f} MB); with its workers {peak_all / 1024:.0f} MB "
+          f"(RSS summed, so pages the forked workers share are counted for each)")
+
+    # 4. SERVICE fuzz ------------------------------------------------------------------
+    sys.path.insert(0, str(ROOT / "tests"))
+    from endpoint import Listener  # the tests' helpers
+    from test_service_fuzz import variants
+
+    listener = Listener()
+    statuses: dict = {}
+    sent = 0
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        end = time.monotonic() + 120
+        for q in variants(listener.port, args.fuzz):
+            if time.monotonic() > end:
+                break
+            path = "/sparql?" + urllib.parse.urlencode({"query": q})
+            status, _, _ = request(port, "GET", path, conn=conn)
+            statuses[status] = statuses.get(status, 0) + 1
+            sent += 1
+    finally:
+        conn.close()
+        seen = listener.close()
+    print(f"\n4. SERVICE fuzz: {sent} variants sent, statuses {statuses}, connections seen "
+          f"by the listener: {len(seen)}")
+    failed |= bool(seen)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -56,7 +56,8 @@ def test_ontology_declares_the_classes_the_design_asks_for():
 
 @pytest.mark.parametrize("case", SHAPE_CASES, ids=lambda p: p.stem)
 def test_shape_cases(case: Path):
-    """Each file says what it expects on its first line; the shapes must say exactly that."""
+    """Each file says what it expects on its first line; the shapes must say exactly that:
+    a negative case breaks one rule, so every violation it raises is that rule's."""
     expect = case.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
     data = Graph().parse(case) + load_ontology()
     violations = validate(data, load_shapes())
@@ -64,7 +65,20 @@ def test_shape_cases(case: Path):
         assert violations == []
     else:
         messages = [v.message for v in violations]
-        assert any(m.startswith(expect) for m in messages), messages
+        assert messages and all(m.startswith(expect) for m in messages), messages
+
+
+def test_every_shape_has_a_negative_case():
+    """Each node shape and each of its property constraints is broken by some case."""
+    from rdflib.namespace import SH
+
+    shapes = load_shapes()
+    expected = {case.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:")
+                .strip() for case in SHAPE_CASES}
+    messages = {str(m) for m in shapes.objects(None, SH.message)}
+    untested = sorted(m for m in messages if not any(m.startswith(e) for e in expected))
+    assert untested == []
+    assert len(SHAPE_CASES) >= len(messages)
 
 
 def test_the_seed_graph_conforms(built):
@@ -257,10 +271,16 @@ def test_cli_import_loads_no_heavy_library():
 
 
 def test_help_lists_every_command():
+    """The Commands section of --help names exactly the commands the CLI has."""
+    from econkg.cli import COMMANDS
+
     res = CliRunner().invoke(main, ["--help"])
     assert res.exit_code == 0
-    for cmd in ("build", "validate", "export", "verify-citations", "stats", "queries", "query"):
-        assert cmd in res.output
+    section = res.output.split("Commands:", 1)[1]
+    listed = {line.split()[0] for line in section.splitlines()
+              if line.startswith("  ") and not line.startswith("   ")}
+    assert listed == set(COMMANDS)
+    assert {"analyze", "viz", "serve", "query", "queries"} <= listed
 
 
 # --- consistency -------------------------------------------------------------------------
@@ -300,3 +320,21 @@ def test_the_installed_package_works_outside_the_checkout(tmp_path):
                              capture_output=True, text=True)
         assert res.returncode == 0, res.stderr
         assert expected in res.stdout
+
+
+def test_statement_value_shape_lists_every_seed_relation():
+    """The statement-value shape names the ps: properties one by one (core SHACL, fast);
+    the list must be the ontology's relations, or a new relation's statements go unchecked."""
+    from rdflib import URIRef
+    from rdflib.collection import Collection
+    from rdflib.namespace import SH
+
+    from econkg.readmodel import schema_from
+
+    shapes = load_shapes()
+    shape = URIRef("https://w3id.org/econkg/shapes#StatementValueShape")
+    [prop] = shapes.objects(shape, SH.property)
+    path = shapes.value(prop, SH.path)
+    listed = {str(p).rsplit("/", 1)[-1]
+              for p in Collection(shapes, shapes.value(path, SH.alternativePath))}
+    assert listed == schema_from(load_ontology()).seed_relations

@@ -152,9 +152,13 @@ def test_sinuiju_is_north_koreas_largest_export_port(seeds):
     assert (rank.measure, rank.value, rank.flow, rank.citation.line) == ("Rank", 1, "export", 31)
 
 
-def test_refining_and_milling_deals_are_proposals(seeds):
+def test_refining_and_milling_deals_are_north_korean_plans(seeds):
+    # 002:22 reports signs that North Korea is planning (谋划) to become a hub; nobody
+    # recommends the deals, so they are plans, like the hub itself, not proposals.
     for ident in ("ru-kp-crude-oil", "ru-kp-grain", "kp-sea-flour", "kp-region-refined-oil"):
-        assert seeds.flows[ident].modality == "proposal", ident
+        assert seeds.flows[ident].modality == "plan", ident
+    [hub] = [r for r in seeds.relations if r.object == "nk-russia-goods-hub"]
+    assert (hub.subject, hub.predicate, hub.modality) == ("north-korea", "plans", "plan")
     assert seeds.flows["kp-sea-flour"].in_exchange_for == ()
     projected = _obs(seeds, "ru-kp-pork-2026-projection")
     assert (projected.measure, projected.value, projected.modality) == (

@@ -15,9 +15,35 @@ README_PATH = Path(__file__).resolve().parents[1] / "README.md"
 README = README_PATH.read_text(encoding="utf-8")
 
 
+def _documented(words: str) -> bool:
+    """`econkg query` is documented only by itself, not inside `econkg queries`."""
+    return re.search(rf"\b{re.escape(words)}(?![\w-])", README) is not None
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_is_documented(command):
-    assert f"econkg {command}" in README
+    assert _documented(f"econkg {command}")
+
+
+def _analyze_subcommands() -> list[str]:
+    from econkg.commands.analyze import analyze
+
+    return sorted(analyze.commands)
+
+
+@pytest.mark.parametrize("sub", _analyze_subcommands())
+def test_every_analysis_is_documented(sub):
+    """Each analysis is named after `econkg analyze` (alone, or in the README's list
+    `econkg analyze paths|centrality|…`)."""
+    lines = [line for line in README.splitlines() if "econkg analyze" in line]
+    assert any(re.search(rf"econkg analyze (?:[\w-]+\\?\|)*{sub}(?![\w-])", line)
+               for line in lines), sub
+
+
+def test_documented_match_is_exact():
+    assert _documented("econkg build")
+    assert not _documented("econkg buil")
+    assert not _documented("econkg no-such-command")
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])

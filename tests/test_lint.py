@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_ruff_is_clean():
     if shutil.which("ruff") is None and subprocess.run(
             [sys.executable, "-m", "ruff", "--version"], capture_output=True).returncode != 0:
-        pytest.skip("ruff is not installed (it is in the test extra)")
+        pytest.fail("ruff is not installed: it is in the test extra (pip install '.[test]')",
+                    pytrace=False)
     settings = subprocess.run([sys.executable, "-m", "ruff", "check", "--show-settings",
                                "graph/econkg/cli.py"], cwd=ROOT, capture_output=True, text=True)
     assert "linter.line_length = 100" in settings.stdout

@@ -558,13 +558,13 @@ def test_unknown_parameter_and_unknown_query_are_explained(ox):
         get_query("trade-over-tme")
 
 
-def test_rdflib_and_oxigraph_agree(store, ox):
+def test_rdflib_and_oxigraph_agree(memory_store, ox):
     """The engines behind the seam give the same answer, in the same order (rdflib binds with
     initBindings, Oxigraph by substitution)."""
     for name, params in (("trade-over-time", {"partner": "russia"}),
                          ("fastest-growing-commodities", {}),
                          ("dependency-shares", {"country": "china", "include": "all"})):
-        assert _answer(store, name, params) == _answer(ox, name, params), name
+        assert _answer(memory_store, name, params) == _answer(ox, name, params), name
 
 
 def test_python_api_returns_a_dataframe(dataset):

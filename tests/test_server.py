@@ -341,9 +341,9 @@ def test_string_parameter_cannot_change_the_query(server):
     evil = '2025" } UNION { ?s ?p ?o } #'
     url = f"{server}/queries/{name}?" + urllib.parse.urlencode({param: evil})
     status, _, body = http(url, timeout=30)
-    if status == 503:
-        pytest.skip(f"{name} is slower than the test server's 2 s timeout")
-    assert status == 200
+    # a 503 here (the question overran the test server's 2 s) is a failure, not a skip:
+    # the question must be answerable for the check to mean anything
+    assert status == 200, (name, status, body[:300])
     assert json_rows(body) == []  # the value is one literal that matches nothing
 
 
@@ -373,6 +373,11 @@ def test_remote_store_and_cli_against_the_server(server):
 
 
 # Safety ---------------------------------------------------------------------------------
+
+def test_cors_is_off_by_default(server):
+    _, headers, _ = http(server + "/health", headers={"Origin": "https://example.org"})
+    assert "Access-Control-Allow-Origin" not in headers
+
 
 def test_malformed_query_is_a_400_with_the_parser_message(server):
     status, headers, body = get(server, "SELECT ?x WHERE { ?x ?y }")
@@ -438,15 +443,17 @@ def test_service_is_refused_and_never_connects(server, template):
 def test_workers_cannot_connect_even_past_the_check(server):
     """The second wall: a SERVICE job handed straight to a worker (skipping the HTTP
     check) finds no network in the worker's namespace."""
-    from econkg.server import Settings, WorkerPool
+    from econkg.serve import Settings, WorkerPool
 
     pool = WorkerPool(b'<http://e/s> <http://e/p> "o" <http://e/g> .\n', {},
                       Settings(workers=1, timeout=5))
     pool.start()
     listener = Listener()
     try:
-        if not pool.network.startswith("isolated"):
-            pytest.skip(f"this kernel does not let the workers isolate ({pool.network})")
+        if not pool.isolated:
+            pytest.xfail(f"this kernel lets the workers put up no network wall "
+                         f"({pool.network}); the server then refuses SERVICE-able queries, "
+                         "which test_service_fails_closed_without_isolation checks")
         reply = pool.run({
             "sparql": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> "
                       "{ ?s ?p ?o } }", "dataset": "union", "default_graph": [],
@@ -530,12 +537,13 @@ def test_timeout_kills_the_query_and_others_keep_answering(server):
     status, _, body = get(server, TRADE, "application/sparql-results+json")
     assert status == 200
     assert_trade_row(json_rows(body))
-    for _ in range(50):
+    for _ in range(50):  # three cheap workers and two standing by, as at the start
         health = json.loads(http(server + "/health")[2])
-        if health["workers"] == 3:
+        if (health["idle"], health["standby"], health["heavy"]) == (3, 2, 0):
             break
         time.sleep(0.2)
-    assert health["workers"] == 3 and health["restarts"] >= 1 and health["timeouts"] >= 1
+    assert (health["idle"], health["standby"], health["heavy"]) == (3, 2, 0)
+    assert health["workers"] == 5 and health["restarts"] >= 1 and health["timeouts"] >= 1
 
 
 # The page -------------------------------------------------------------------------------
@@ -559,7 +567,7 @@ def test_query_page_loads_nothing_from_elsewhere(server):
 
 
 def test_a_query_that_exhausts_memory_takes_down_only_its_worker():
-    from econkg.server import ServerError, Settings, WorkerPool
+    from econkg.serve import ServerError, Settings, WorkerPool
 
     quads = "".join(f'<http://e/s{i}> <http://e/p> "o{i}" <http://e/g> .\n' for i in range(3000))
     pool = WorkerPool(quads.encode(), {}, Settings(workers=1, timeout=20, worker_memory_mb=512))
@@ -570,7 +578,8 @@ def test_a_query_that_exhausts_memory_takes_down_only_its_worker():
         with pytest.raises(ServerError) as crash:  # sorting 2.7e10 rows needs > 512 MiB
             pool.run({**job, "sparql": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } "
                                        "ORDER BY ?c ?f ?i LIMIT 1"})
-        assert crash.value.status == 500 and "crashed its worker" in crash.value.message
+        # an allocation the worker may not make is a 503 (try a smaller query), not a 500
+        assert crash.value.status == 503 and "more memory" in crash.value.message
         assert pool.run({**job, "sparql": "ASK { ?s ?p ?o }"}) == ("ok", "text/csv", b"true",
                                                                     None)
         assert pool.health()["restarts"] == 1

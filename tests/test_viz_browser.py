@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
+from conftest import skip_or_fail
 from econkg import viz
 
 pytestmark = pytest.mark.browser
@@ -31,13 +32,13 @@ READY = "body[data-ready=true]"  # set by the page once the layout has settled
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).is_file() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is missing: run .ci/install-browser.sh (apt-get install "
-                    "chromium fonts-noto-cjk)")
+        skip_or_fail(f"{CHROMIUM} is missing: run .ci/install-browser.sh (apt-get install "
+                     "chromium fonts-noto-cjk)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("playwright is not installed: run .ci/install-browser.sh "
-                    "(pip install playwright; never `playwright install`)")
+        skip_or_fail("playwright is not installed: run .ci/install-browser.sh "
+                     "(pip install playwright; never `playwright install`)")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b

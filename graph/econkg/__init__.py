@@ -32,22 +32,13 @@ def load(seeds: str | None = None) -> Dataset:
     return build(Path(seeds) if seeds else default_seeds_dir(), check_shapes=False).dataset
 
 
-# Submodules reachable as attributes of the package, imported on first access (PEP 562).
-_LAZY_SUBMODULES = {"analysis", "citations", "cli", "consistency", "countries", "export", "figures",
-                    "namespaces", "network", "ontology", "periods", "pipeline", "queries", "rdf",
-                    "resources", "seeds",
-                    "server", "stats", "store", "tables", "validate", "viz"}
-
-
+# Submodules reachable as attributes of the package, imported on first access (PEP 562):
+# `import econkg; econkg.viz.draw(...)` works without importing every module up front.
 def __getattr__(name: str) -> Any:
-    if name in _LAZY_SUBMODULES:
-        import importlib
+    import importlib.util
 
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | _LAZY_SUBMODULES)

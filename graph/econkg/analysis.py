@@ -18,8 +18,9 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .namespaces import EKG, KG
-from .network import (
+from .readmodel import (
     ALT_LABEL,
+    DEFAULT_MODALITY,
     LABEL,
     TYPE,
     Index,
@@ -32,6 +33,8 @@ from .network import (
     schema_of,
     short_id,
 )
+
+FACTS_ONLY = (DEFAULT_MODALITY,)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -104,6 +107,12 @@ def paths(G: nx.MultiDiGraph, source: str, target: str, max_len: int = 4, *,
     routes of one length, those that follow their edges' direction and rest on cited
     edges come first. At most `limit` routes.
 
+    A route steps only from entity to entity along one cited fact per hop. Commodities
+    label edges, they are not stepping stones: `russia exports crude-oil` (to China) and
+    `north-korea imports crude-oil` (from elsewhere) do not make a route from Russia to
+    North Korea, so no route passes through a commodity (one may end at one, when it is
+    asked for).
+
     By default a route may follow an edge against its direction: `sinuiju adjoins dandong`
     and `dandong locatedIn liaoning` link places whichever way one reads them. With
     `directed=True` only edges in their own direction count (supplier → via → recipient
@@ -116,8 +125,10 @@ def paths(G: nx.MultiDiGraph, source: str, target: str, max_len: int = 4, *,
     if s == t or limit < 1:
         return []
     H: nx.Graph = nx.DiGraph() if directed else nx.Graph()
-    H.add_nodes_from(G.nodes)
-    H.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    stones = {n for n, d in G.nodes(data=True)
+              if n in (s, t) or d.get("group") not in NOT_STEPPING_STONES}
+    H.add_nodes_from(stones)
+    H.add_edges_from((u, v) for u, v in G.edges() if u != v and u in stones and v in stones)
     # Yen's algorithm yields routes shortest first; finish the length at which `limit` is
     # reached so that ranking within that length sees all of it (up to a hard cap).
     cap = max(10 * limit, 500)
@@ -146,6 +157,11 @@ def paths(G: nx.MultiDiGraph, source: str, target: str, max_len: int = 4, *,
         }))
     routes.sort(key=lambda r: r[0])  # stable: Yen's order breaks ties
     return [{"route": i, **r} for i, (_, r) in enumerate(routes[:limit], 1)]
+
+
+# Groups of nodes a route may end at but never pass through: they label facts, they do not
+# join the entities of two facts (ontology terms such as ekg:USD likewise).
+NOT_STEPPING_STONES = {"commodity", "term"}
 
 
 def _hop(G: nx.MultiDiGraph, a: str, b: str, directed: bool) -> dict[str, Any]:
@@ -280,14 +296,19 @@ _NEST = ("locatedIn", "memberOf", "partOf")
 
 
 def dependency(graph: Graph, country: str, year: int | None = None, *,
-               flow: str = "total") -> list[dict[str, Any]]:
+               flow: str = "total",
+               modalities: Iterable[str] | None = FACTS_ONLY) -> list[dict[str, Any]]:
     """How a country's trade is spread over its partners, period by period, and how
     concentrated it is.
 
     Rows of `row_type` "share" give a partner's share in percent of the country's trade
-    (`flow` total, or its exports or imports), with `basis`:
-    - "printed": a Share observation of total trade (reporter = the country, partner set,
-      flow total, no commodity);
+    (`flow` total, or its exports or imports): how much the country depends on that
+    partner, never the other way round. Their `basis`:
+    - "printed": a trade Share observation in its stated direction — reporter R, partner P,
+      flow F reads "P's share of R's F" — with reporter = the country, flow total, no
+      commodity, no route and no other whole named (`share_of`: a survey, a workforce), so
+      North Korea's 90 % on China is North Korea depending on China, and never appears in
+      China's rows; a share is never mirrored;
     - "derived": value / total × 100 from value observations of the same period and unit,
       where the country's total with all partners is printed too;
     - "value": a bilateral value without a printed total (no share can be derived).
@@ -307,20 +328,23 @@ def dependency(graph: Graph, country: str, year: int | None = None, *,
     partner mean other things — exports' share of the bilateral trade, China's share of
     world imports, a product's share of exports to a partner — so for exports and imports
     shares are derived from values alone.
+
+    Only facts count by default (`modalities`); a projected or planned share is not a
+    dependency. Periods with an open end (`../2023`) are left out: they have no length.
     """
     if flow not in VALUE_MEASURE:
         raise ValueError(f"flow must be one of {', '.join(VALUE_MEASURE)}")
     index = Index(graph)
     names = _names_from_index(index)
     c = resolve(names, country)
-    obs = [o for o in observations(index)
-           if not o.commodity and not o.via and o.period is not None
+    obs = [o for o in observations(index, modalities=modalities)
+           if not o.commodity and not o.via and o.period is not None and o.period.closed
            and (year is None or (o.period.start.year == year and o.period.end.year == year))]
     label = _label_lookup(index)
 
     rows: list[dict[str, Any]] = []
-    printed = [o for o in obs if o.measure == "Share" and o.reporter == c and o.partner
-               and o.flow == "TotalTrade" and o.unit == "Percent"] if flow == "total" else []
+    printed = [o for o in obs if o.is_trade_share() and o.reporter == c
+               and o.flow == "TotalTrade"] if flow == "total" else []
     for o in printed:
         rows.append(_share_row(c, o.partner, o.period.text, flow, "printed", o.value,
                                None, None, o.unit, o, label, mirror=False))
@@ -516,7 +540,8 @@ def _previous(p: PeriodInfo, q: PeriodInfo) -> str | None:
     return None
 
 
-def growth(graph: Graph, reporter: str, partner: str | None = None) -> list[dict[str, Any]]:
+def growth(graph: Graph, reporter: str, partner: str | None = None, *,
+           modalities: Iterable[str] | None = FACTS_ONLY) -> list[dict[str, Any]]:
     """Change of a figure between two periods where the sources print both: the same
     measure, unit, flow, commodity and route, reported by `reporter` (with `partner`, or
     with no partner when `partner` is None). Period t is compared with the period just
@@ -530,8 +555,8 @@ def growth(graph: Graph, reporter: str, partner: str | None = None) -> list[dict
     names = _names_from_index(index)
     r = resolve(names, reporter)
     p = resolve(names, partner) if partner else None
-    obs = [o for o in observations(index)
-           if o.reporter == r and o.partner == p and o.period is not None]
+    obs = [o for o in observations(index, modalities=modalities)
+           if o.reporter == r and o.partner == p and o.period is not None and o.period.closed]
     series: dict[tuple, dict[str, list[Obs]]] = defaultdict(lambda: defaultdict(list))
     for o in obs:
         if o.measure in GROWTH_MEASURES:

@@ -1,12 +1,17 @@
-"""IRIs of the graph: the ontology, the data, statements and named graphs."""
+"""IRIs of the graph: the ontology, the data, statements and named graphs.
+
+`EKG` is checked: it is generated from the ontology (`python3 -m econkg.namespace_gen`), so a
+misspelt term raises AttributeError instead of minting an IRI nothing defines. The data
+namespaces (`KG`, `P`, `PS`, `GRAPH`) are open: their local names are seed ids."""
 
 from __future__ import annotations
 
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from ._ekg import EKG
+
 BASE = "https://w3id.org/econkg/"
-EKG = Namespace(BASE + "ontology#")
 KG = Namespace(BASE + "id/")
 P = Namespace(BASE + "prop/")  # subject → statement node (Wikidata's p:)
 PS = Namespace(BASE + "prop/statement/")  # statement node → object (Wikidata's ps:)

@@ -12,42 +12,46 @@ projection keeps what those algorithms need and nothing else:
 - the place hierarchy of the entity tables as `locatedIn` edges marked `reference=True`
   (they hold no citation: they are geography, not a claim of a source).
 
-The projection reads the triples once into a dict index and works in Python, not SPARQL:
-reading rdflib's store is most of its cost (about 0.1–0.3 s for 18,000 triples, the whole
-projection 0.3–0.6 s on a busy two-core machine). networkx is imported inside
+The graph is read by `econkg.readmodel` (the reading that drawing and stats share, its
+classification taken from the ontology); this module only lays that reading out as a
+network. By default only facts go in: plans, proposals, projections and lacks stay out
+unless asked for (`modalities=None` keeps every kind of claim). networkx is imported inside
 `to_networkx`, so importing this module (and `econkg.cli`) stays cheap.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-from functools import lru_cache
-from types import SimpleNamespace
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal
-from rdflib.graph import ConjunctiveGraph
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
-from rdflib.term import Node
+from rdflib import Graph
 
-from .namespaces import EKG, KG, PS, WGS, P
+from .readmodel import (
+    ALT_LABEL,
+    DEFAULT_MODALITY,
+    LABEL,
+    TYPE,
+    Entity,
+    Flow,
+    Index,
+    Obs,
+    PeriodInfo,
+    ReadModel,
+    Statement,
+    citations,
+    flow_id,
+    kind_and_group,
+    merge_citations,
+    number,
+    observations,
+    read,
+    schema_of,
+    short_id,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
-
-# Coarse groups for colouring and filtering, found by walking up the class hierarchy from an
-# entity's most specific class to the first class named here.
-GROUPS = {
-    "Country": "country", "Bloc": "bloc", "Region": "region", "Zone": "region",
-    "River": "region", "Province": "province", "City": "city", "Port": "port",
-    "Corridor": "corridor", "Commodity": "commodity", "Agreement": "agreement",
-    "Organisation": "organisation", "Platform": "platform", "Event": "event",
-    "Person": "person", "Place": "region",
-}
 
 # Edges that do not come from a seed relation row.
 SHIPS = "ships"          # a trade flow: supplier → via → recipient
@@ -55,273 +59,17 @@ BROADER = "broader"      # commodity hierarchy (skos:broader)
 PARTICIPANT = "participant"  # event → who took part
 LOCATION = "location"    # event → where it happened
 
-# Value measures that `value_usd` reads for a relation edge.
+# Value measures that `value` reads for a relation edge.
 EDGE_VALUE_MEASURES = {"tradesWith": "TradeValue", "exportsTo": "ExportValue"}
+CURRENCIES = ("USD", "CNY", "RUB")
 
-# Terms as ready URIRefs: rdflib's Namespace builds (and validates) a new URIRef on every
-# attribute access, which was most of the projection's run time.
-E = SimpleNamespace(**{name: EKG[name] for name in (
-    "Event", "Observation", "TradeFlow", "approximation", "basePeriod", "citation",
-    "commodity", "flow", "inExchangeFor", "isApproximate", "line", "location", "measure",
-    "note", "participant", "partner", "period", "periodEnd", "periodStart", "quote",
-    "recipient", "reporter", "source", "supplier", "unit", "upperBound", "value", "via")})
-TYPE, LABEL, ALT_LABEL, SUBCLASS = RDF.type, RDFS.label, SKOS.altLabel, RDFS.subClassOf
-BROADER_P, OBJECT_PROPERTY, IDENTIFIER = SKOS.broader, OWL.ObjectProperty, DCTERMS.identifier
-LAT, LONG = WGS.lat, WGS.long
-
-_KG = str(KG)
-_EKG = str(EKG)
-_P = str(P)
+FACTS_ONLY = (DEFAULT_MODALITY,)
 
 
-@lru_cache(maxsize=1 << 16)
-def short_id(node: Node) -> str | None:
-    """`https://w3id.org/econkg/id/dandong` → `dandong`; `ekg:USD` for ontology terms; None
-    for statements, flows, observations and citations (their local part holds a `/`)."""
-    text = str(node)
-    if text.startswith(_KG):
-        local = text[len(_KG):]
-        return local if local and "/" not in local else None
-    if text.startswith(_EKG):
-        return "ekg:" + text[len(_EKG):]
-    return None
-
-
-def flow_id(node: Node) -> str:
-    return str(node).rsplit("/", 1)[-1]
-
-
-class Index:
-    """Every triple of a Graph or Dataset (all named graphs), indexed subject → predicate →
-    objects. One pass over the store; later look-ups are dict access, much faster than
-    `graph.objects()` on a Dataset, which visits every named graph each time."""
-
-    def __init__(self, graph: Graph):
-        self.spo: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-        spo = self.spo
-        if isinstance(graph, ConjunctiveGraph):  # Dataset too: read every named graph
-            # Context by context through the store: `quads()` asks the store for the
-            # contexts of every triple, which costs more than the rest of the projection.
-            store = graph.store
-            for ctx in list(store.contexts()):
-                for (s, p, o), _ in store.triples((None, None, None), context=ctx):
-                    spo[s][p].add(o)
-        else:
-            for s, p, o in graph.triples((None, None, None)):
-                spo[s][p].add(o)
-
-    def objects(self, s: Node, p: Node) -> set[Node]:
-        po = self.spo.get(s)
-        return po.get(p, set()) if po else set()
-
-    def value(self, s: Node, p: Node) -> Node | None:
-        objs = self.objects(s, p)
-        return min(objs, key=str) if objs else None
-
-    def subjects_of_type(self, cls: Node) -> list[Node]:
-        return sorted((s for s, po in self.spo.items() if cls in po.get(TYPE, ())), key=str)
-
-    def label(self, node: Node, lang: str) -> str | None:
-        for lit in sorted(self.objects(node, LABEL), key=str):
-            if isinstance(lit, Literal) and lit.language == lang:
-                return str(lit)
-        return None
-
-
-# Citations ------------------------------------------------------------------------------
-
-def citations(index: Index, node: Node) -> list[dict[str, Any]]:
-    """The citations of a statement, flow, event or observation as plain dicts, sorted."""
-    out = []
-    for c in index.objects(node, E.citation):
-        src = index.value(c, E.source)
-        name = index.value(src, IDENTIFIER) if src is not None else None
-        if name is None and src is not None:
-            name = str(src).rsplit("/", 1)[-1] + ".txt"
-        line = index.value(c, E.line)
-        quote = index.value(c, E.quote)
-        out.append({"source": str(name) if name is not None else None,
-                    "line": int(line.toPython()) if isinstance(line, Literal) else None,
-                    "quote": str(quote) if quote is not None else None})
-    return sorted(out, key=lambda d: (d["source"] or "", d["line"] or 0, d["quote"] or ""))
-
-
-def merge_citations(*lists: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Citation lists joined, each (source, line, quote) once, sorted."""
-    seen: dict[tuple, dict[str, Any]] = {}
-    for lst in lists:
-        for c in lst:
-            seen.setdefault((c["source"], c["line"], c["quote"]), c)
-    return [seen[k] for k in sorted(seen, key=lambda k: (k[0] or "", k[1] or 0, k[2] or ""))]
-
-
-# Periods -------------------------------------------------------------------------------
-
-@dataclass(frozen=True, order=True)
-class PeriodInfo:
-    """A period with its bounds, ordered by end then start (so 'latest' is max())."""
-
-    end: date
-    start: date
-    text: str
-
-
-def period_of(index: Index, node: Node) -> PeriodInfo | None:
-    text = index.value(node, E.period)
-    if text is None:
-        return None
-    start = index.value(node, E.periodStart)
-    end = index.value(node, E.periodEnd)
-    if start is None or end is None:
-        from .periods import parse_period
-
-        try:
-            p = parse_period(str(text))
-        except ValueError:
-            return None
-        return PeriodInfo(p.end, p.start, p.text)
-    return PeriodInfo(end.toPython(), start.toPython(), str(text))
-
-
-# Observations --------------------------------------------------------------------------
-
-@dataclass
-class Obs:
-    """One observation as plain Python values (ids rather than IRIs)."""
-
-    id: str
-    measure: str
-    reporter: str | None
-    partner: str | None
-    flow: str | None
-    commodity: str | None
-    via: tuple[str, ...]
-    period: PeriodInfo | None
-    base_period: str | None
-    value: Decimal
-    upper: Decimal | None
-    unit: str | None
-    approximate: bool
-    approximation: str | None
-    note: str | None
-    citations: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _local(node: Node | None) -> str | None:
-    if node is None:
-        return None
-    text = str(node)
-    return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
-
-
-def observations(index: Index) -> list[Obs]:
-    """Every ekg:Observation of the graph, with its citations, in a stable order."""
-    out = []
-    for node in index.subjects_of_type(E.Observation):
-        value = index.value(node, E.value)
-        if not isinstance(value, Literal):
-            continue
-        upper = index.value(node, E.upperBound)
-        approx = index.value(node, E.isApproximate)
-        note = index.value(node, E.note)
-        base = index.value(node, E.basePeriod)
-        out.append(Obs(
-            id=str(node).rsplit("/", 1)[-1],
-            measure=_local(index.value(node, E.measure)) or "",
-            reporter=_id_or_none(index.value(node, E.reporter)),
-            partner=_id_or_none(index.value(node, E.partner)),
-            flow=_local(index.value(node, E.flow)),
-            commodity=_id_or_none(index.value(node, E.commodity)),
-            via=tuple(sorted(short_id(v) or str(v) for v in index.objects(node, E.via))),
-            period=period_of(index, node),
-            base_period=str(base) if base is not None else None,
-            value=Decimal(str(value)),
-            upper=Decimal(str(upper)) if isinstance(upper, Literal) else None,
-            unit=_local(index.value(node, E.unit)),
-            approximate=bool(approx.toPython()) if isinstance(approx, Literal) else False,
-            approximation=_kebab(_local(index.value(node, E.approximation))),
-            note=str(note) if note is not None else None,
-            citations=citations(index, node),
-        ))
-    return out
-
-
-def _id_or_none(node: Node | None) -> str | None:
-    return None if node is None else (short_id(node) or str(node))
-
-
-def _kebab(name: str | None) -> str | None:
-    """ekg:MoreThan → more-than, the spelling of the seed tables."""
-    if not name:
-        return None
-    return "".join("-" + ch.lower() if ch.isupper() else ch for ch in name).lstrip("-")
-
-
-def number(value: Decimal | None) -> int | float | None:
-    """A Decimal as the JSON number a reader expects: 2730000000, not 2.73E+9."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-# Ontology ------------------------------------------------------------------------------
-
-@dataclass
-class _Schema:
-    parents: dict[str, set[str]]      # class local name → direct superclasses
-    relations: set[str]               # object properties a relation row may use
-
-
-def schema_of(index: Index) -> _Schema:
-    """Class hierarchy and relation predicates from the ontology graph of the dataset, or
-    from the packaged ontology when the graph does not carry it (a bare Graph, a test)."""
-    parents: dict[str, set[str]] = defaultdict(set)
-    relations: set[str] = set()
-    for s, po in index.spo.items():
-        if not str(s).startswith(_EKG):
-            continue
-        for sup in po.get(SUBCLASS, ()):
-            if str(sup).startswith(_EKG):
-                parents[str(s)[len(_EKG):]].add(str(sup)[len(_EKG):])
-        if OBJECT_PROPERTY in po.get(TYPE, ()):
-            relations.add(str(s)[len(_EKG):])
-    if not parents or not relations:
-        from .ontology import load_ontology
-
-        return schema_of(Index(load_ontology()))
-    from .ontology import RESERVED
-
-    return _Schema(dict(parents), relations - RESERVED)
-
-
-def _ancestors(cls: str, parents: dict[str, set[str]]) -> list[str]:
-    """cls and its superclasses, nearest first (breadth-first)."""
-    out, todo = [], [cls]
-    while todo:
-        c = todo.pop(0)
-        if c in out:
-            continue
-        out.append(c)
-        todo.extend(sorted(parents.get(c, ())))
-    return out
-
-
-def kind_and_group(types: Iterable[Node], parents: dict[str, set[str]]) -> tuple[str, str]:
-    names = [str(t)[len(_EKG):] for t in types if str(t).startswith(_EKG)]
-    if not names:
-        return "Entity", "other"
-    kind = max(sorted(names), key=lambda n: len(_ancestors(n, parents)))
-    for c in _ancestors(kind, parents):
-        if c in GROUPS:
-            return kind, GROUPS[c]
-    return kind, "other"
-
-
-# The projection ------------------------------------------------------------------------
-
-def to_networkx(graph: Graph, *, relations: set[str] | None = None,
-                lang: str = "en") -> nx.MultiDiGraph:
-    """Project the RDF graph (a Dataset or Graph) onto a NetworkX MultiDiGraph.
+def to_networkx(graph: Graph | ReadModel, *, relations: set[str] | None = None,
+                lang: str = "en",
+                modalities: Iterable[str] | None = FACTS_ONLY) -> nx.MultiDiGraph:
+    """Project the RDF graph (a Dataset or Graph, or its read model) onto a MultiDiGraph.
 
     Nodes are entities keyed by short id with `label` (in `lang`, falling back to English,
     then the id), `label_en`, `label_zh`, `aliases`, `kind` (ontology class), `group`
@@ -329,12 +77,14 @@ def to_networkx(graph: Graph, *, relations: set[str] | None = None,
 
     Edges:
     - one per direct relation triple, key `subject|relation|object`, with `relation`,
-      `citations` (list of {source, line, quote} from all its statement nodes), `period`
-      (the latest stated period, or None), `periods`, `commodity` and `via` (lists of ids),
-      `statements`, `reference` (True when no source states it: the place hierarchy of the
-      entity tables), `weight` = 1, and on tradesWith/exportsTo edges `value_usd` (the
-      latest whole year's USD total, else the latest period's) with
-      `value_period`, `value_measure` and `value_observations` where a USD figure exists;
+      `symmetric` (owl:SymmetricProperty), `citations` (list of {source, line, quote} from
+      all its statement nodes), `period` (the latest stated period, or None), `periods`,
+      `commodity` and `via` (lists of ids), `statements`, `modality` (the kinds of claim of
+      its statements), `reference` (True when no source states it: the place hierarchy of
+      the entity tables), `weight` = 1, and on tradesWith/exportsTo edges `value` and
+      `value_unit` (the latest whole year's total, else the latest period's; in USD where
+      there is a USD figure, else in the currency printed), `values` (one per currency),
+      `value_period`, `value_measure` and `value_observations`; `value_usd` when in USD;
     - `ships` edges for every trade flow: supplier → each via → recipient (or supplier →
       recipient when the flow names no via), key `flow/ID/A>B`, with `flow`, `commodity`,
       `period`, `citations` and `in_exchange_for` (flow ids);
@@ -342,109 +92,95 @@ def to_networkx(graph: Graph, *, relations: set[str] | None = None,
     - `broader` edges of the commodity hierarchy, marked `reference=True`.
 
     `relations` keeps only edges whose relation is in the set (and the nodes they touch).
+    `modalities` keeps statements, flows and observations of those kinds of claim (facts
+    by default; None keeps all).
     """
     import networkx as nx
 
-    index = Index(graph)
-    schema = schema_of(index)
-    obs = observations(index)
+    model = graph if isinstance(graph, ReadModel) else read(graph)
+    keep_mod = set(modalities) if modalities is not None else None
+
+    def wanted(modality: str) -> bool:
+        return keep_mod is None or modality in keep_mod
+
     G = nx.MultiDiGraph()
     nodes: dict[str, dict[str, Any]] = {}
 
-    def node(term: Node) -> str | None:
-        ident = short_id(term)
+    def node(ident: str | None) -> str | None:
         if ident is None:
             return None
         if ident not in nodes:
-            nodes[ident] = _node_attrs(index, term, ident, schema, lang)
+            e = model.entities.get(ident)
+            if e is None:
+                e = _term_entity(model, ident)
+            nodes[ident] = _node_attrs(e, lang)
         return ident
 
-    # Entities: everything in the id namespace that has a class.
-    for s, po in index.spo.items():
-        if TYPE in po and short_id(s) and not short_id(s).startswith("ekg:"):
-            node(s)
+    for ident in model.entities:
+        node(ident)
 
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
+    symmetric = model.schema.symmetric
 
-    # Statements, grouped by the direct triple they qualify.
-    grouped: dict[tuple[str, str, str], list[Node]] = defaultdict(list)
-    for s, po in index.spo.items():
-        if short_id(s) is None:
-            continue
-        for p, sts in po.items():
-            if not str(p).startswith(_P) or "/" in str(p)[len(_P):]:
-                continue
-            rel = str(p)[len(_P):]
-            for st in sts:
-                o = index.value(st, PS[rel])
-                if o is not None and short_id(o):
-                    grouped[(short_id(s), rel, short_id(o))].append(st)
-    stated = set(grouped)
+    grouped: dict[tuple[str, str, str], list[Statement]] = defaultdict(list)
+    for st in model.statements:
+        if short_id_ok(st.object) and wanted(st.modality):
+            grouped[(st.subject, st.relation, st.object)].append(st)
+    dropped = {(st.subject, st.relation, st.object) for st in model.statements
+               if not wanted(st.modality)} - set(grouped)
 
     # Direct triples from flows have no statement of their own (ekg:exports, ekg:imports):
     # they borrow the citations of the flows that imply them.
-    implied: dict[tuple[str, str, str], list[Node]] = defaultdict(list)
-    flows = index.subjects_of_type(E.TradeFlow)
+    flows = [f for f in model.flows if wanted(f.modality)]
+    implied: dict[tuple[str, str, str], list[Flow]] = defaultdict(list)
     for f in flows:
-        sup, rec = index.value(f, E.supplier), index.value(f, E.recipient)
-        for k in index.objects(f, E.commodity):
-            if sup is not None:
-                implied[(short_id(sup), "exports", short_id(k))].append(f)
-            if rec is not None:
-                implied[(short_id(rec), "imports", short_id(k))].append(f)
+        for k in f.commodities:
+            if f.supplier is not None:
+                implied[(f.supplier, "exports", k)].append(f)
+            if f.recipient is not None:
+                implied[(f.recipient, "imports", k)].append(f)
+    left_out_flows = {(f.supplier, rel, k) for f in model.flows if not wanted(f.modality)
+                      for rel in ("exports",) for k in f.commodities}
+    left_out_flows |= {(f.recipient, "imports", k) for f in model.flows
+                       if not wanted(f.modality) for k in f.commodities}
 
-    for s, po in index.spo.items():
-        si = short_id(s)
-        if si is None or si.startswith("ekg:"):
-            continue
-        for p, objs in po.items():
-            rel = str(p)[len(_EKG):] if str(p).startswith(_EKG) else None
-            if rel is None or rel not in schema.relations:
-                continue
-            for o in objs:
-                oi = short_id(o)
-                if oi is None:
-                    continue
-                key3 = (si, rel, oi)
-                node(s)
-                node(o)
-                if key3 in stated:
-                    edges.append(_statement_edge(index, key3, grouped[key3],
-                                                 implied.get(key3, [])))
-                    stated.discard(key3)
-                else:
-                    edges.append(_implied_edge(index, key3, implied.get(key3, [])))
+    stated = set(grouped)
+    for t in model.triples:
+        key3 = (t.subject, t.relation, t.object)
+        if key3 in dropped or (key3 in left_out_flows and key3 not in implied):
+            continue  # stated only as a plan, proposal, projection or lack
+        node(t.subject)
+        node(t.object)
+        if key3 in stated:
+            edges.append(_statement_edge(key3, grouped[key3], implied.get(key3, []),
+                                         symmetric))
+            stated.discard(key3)
+        else:
+            edges.append(_implied_edge(key3, implied.get(key3, []), symmetric))
     for key3 in sorted(stated):  # statements whose direct triple is missing (hand-made data)
-        node(KG[key3[0]])
-        node(EKG[key3[2][4:]] if key3[2].startswith("ekg:") else KG[key3[2]])
-        edges.append(_statement_edge(index, key3, grouped[key3]))
+        node(key3[0])
+        node(key3[2])
+        edges.append(_statement_edge(key3, grouped[key3], [], symmetric))
 
     for f in flows:
-        edges.extend(_flow_edges(index, f, node))
+        edges.extend(_flow_edges(f, node))
 
-    for ev in index.subjects_of_type(E.Event) + _typed_events(index, schema):
-        cites = citations(index, ev)
-        evi = node(ev)
-        if evi is None:
+    for ev in model.events:
+        if not wanted(ev.modality):
             continue
-        for rel, pred in ((PARTICIPANT, E.participant), (LOCATION, E.location)):
-            for x in sorted(index.objects(ev, pred), key=str):
+        evi = node(ev.id)
+        for rel, targets in ((PARTICIPANT, ev.participants), (LOCATION, ev.locations)):
+            for x in targets:
                 xi = node(x)
-                if xi:
-                    edges.append((evi, xi, f"{evi}|{rel}|{xi}", _edge(rel, cites)))
+                edges.append((evi, xi, f"{evi}|{rel}|{xi}", _edge(rel, ev.citations)))
 
-    for s, po in index.spo.items():
-        si = short_id(s)
-        if si is None:
-            continue
-        for b in sorted(po.get(BROADER_P, ()), key=str):
-            bi = short_id(b)
-            if bi:
-                node(b)
-                edges.append((si, bi, f"{si}|{BROADER}|{bi}",
-                              _edge(BROADER, [], reference=True)))
+    for e in model.entities.values():
+        for b in e.broader:
+            node(b)
+            edges.append((e.id, b, f"{e.id}|{BROADER}|{b}",
+                          _edge(BROADER, [], reference=True)))
 
-    _add_values(edges, obs)
+    _add_values(edges, [o for o in model.observations if wanted(o.modality)])
 
     if relations is not None:
         edges = [e for e in edges if e[3]["relation"] in relations]
@@ -462,105 +198,112 @@ def to_networkx(graph: Graph, *, relations: set[str] | None = None,
     return G
 
 
-def _typed_events(index: Index, schema: _Schema) -> list[Node]:
-    """Instances of Event's subclasses (Visit, Disruption) that are not typed Event too."""
-    subs = {c for c in schema.parents if "Event" in _ancestors(c, schema.parents)[1:]}
-    out: set[Node] = set()
-    for c in subs:
-        out.update(index.subjects_of_type(EKG[c]))
-    return sorted(out - set(index.subjects_of_type(E.Event)), key=str)
+def short_id_ok(ident: str) -> bool:
+    """A statement's object that can be a node: an entity id or an ontology term."""
+    return "/" not in ident and ":" not in ident.removeprefix("ekg:")
 
 
-def _node_attrs(index: Index, term: Node, ident: str, schema: _Schema,
-                lang: str) -> dict[str, Any]:
-    label_en = index.label(term, "en")
-    label_zh = index.label(term, "zh")
-    chosen = index.label(term, lang) if lang not in ("en", "zh") else \
-        (label_en if lang == "en" else label_zh)
+def _term_entity(model: ReadModel, ident: str) -> Entity:
+    """An ontology term (ekg:USD) or an id with no entity row, as a node."""
     if ident.startswith("ekg:"):
-        kind, group = (_local(index.value(term, TYPE)) or "Term"), "term"
-    else:
-        kind, group = kind_and_group(index.objects(term, TYPE), schema.parents)
+        name = ident[4:]
+        en, zh = model.schema.labels.get(name, ("", ""))
+        from .namespaces import EKG
+
+        term = EKG[name] if name in model.schema.labels else None
+        kind = "Term"
+        if term is not None:
+            from .readmodel import local_name
+
+            kind = local_name(model.index.value(term, TYPE)) or "Term"
+        return Entity(ident, str(term or ident), kind, "term", en, zh)
+    from .namespaces import KG
+
+    return Entity(ident, str(KG[ident]))
+
+
+def _node_attrs(e: Entity, lang: str) -> dict[str, Any]:
+    chosen = e.label_en if lang == "en" else e.label_zh if lang == "zh" else ""
     attrs: dict[str, Any] = {
-        "label": chosen or label_en or ident,
-        "label_en": label_en or ident,
-        "label_zh": label_zh or "",
-        "aliases": sorted(str(a) for a in index.objects(term, ALT_LABEL)),
-        "kind": kind,
-        "group": group,
-        "iri": str(term),
+        "label": chosen or e.label_en or e.id,
+        "label_en": e.label_en or e.id,
+        "label_zh": e.label_zh or "",
+        "aliases": sorted(set(e.aliases)),
+        "kind": e.kind,
+        "group": e.group,
+        "iri": e.iri,
     }
-    lat, lon = index.value(term, LAT), index.value(term, LONG)
-    if isinstance(lat, Literal) and isinstance(lon, Literal):
-        attrs["lat"], attrs["lon"] = float(lat.toPython()), float(lon.toPython())
+    if e.lat is not None and e.lon is not None:
+        attrs["lat"], attrs["lon"] = e.lat, e.lon
     return attrs
 
 
 def _edge(relation: str, cites: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     attrs: dict[str, Any] = {"relation": relation, "citations": cites, "period": None,
-                             "commodity": [], "weight": 1, "reference": False}
+                             "commodity": [], "weight": 1, "reference": False,
+                             "symmetric": False}
     attrs.update(extra)
     return attrs
 
 
-def _statement_edge(index: Index, key3: tuple[str, str, str], statements: list[Node],
-                    flows: list[Node] | None = None) -> tuple[str, str, str, dict[str, Any]]:
+def _statement_edge(key3: tuple[str, str, str], statements: list[Statement],
+                    flows: list[Flow], symmetric: set[str]
+                    ) -> tuple[str, str, str, dict[str, Any]]:
     """An edge for a direct triple from its statement nodes; flows that imply the same
     triple (`russia exports grain`) add their citations."""
     s, rel, o = key3
-    periods = sorted({p for st in statements if (p := period_of(index, st))})
-    commodity = sorted({short_id(k) or str(k) for st in statements
-                        for k in index.objects(st, E.commodity)})
-    via = sorted({short_id(v) or str(v) for st in statements for v in index.objects(st, E.via)})
-    cites = merge_citations(*(citations(index, x) for x in [*statements, *(flows or [])]))
-    extra: dict[str, Any] = {"flows": sorted(flow_id(f) for f in flows)} if flows else {}
+    periods = sorted({st.period for st in statements if st.period})
+    commodity = sorted({k for st in statements for k in st.commodity})
+    via = sorted({v for st in statements for v in st.via})
+    cites = merge_citations(*(st.citations for st in statements),
+                            *(f.citations for f in flows))
+    extra: dict[str, Any] = {"flows": sorted(f.id for f in flows)} if flows else {}
     return s, o, f"{s}|{rel}|{o}", _edge(
         rel, cites, period=periods[-1].text if periods else None,
         periods=[p.text for p in periods], commodity=commodity, via=via,
-        statements=sorted(str(st).rsplit("/", 1)[-1] for st in statements),
-        reference=not cites, **extra)
+        statements=sorted(st.id for st in statements),
+        modality=sorted({st.modality for st in statements}),
+        symmetric=rel in symmetric, reference=not cites, **extra)
 
 
-def _implied_edge(index: Index, key3: tuple[str, str, str],
-                  flows: list[Node]) -> tuple[str, str, str, dict[str, Any]]:
+def _implied_edge(key3: tuple[str, str, str], flows: list[Flow],
+                  symmetric: set[str]) -> tuple[str, str, str, dict[str, Any]]:
     s, rel, o = key3
-    cites = merge_citations(*(citations(index, f) for f in flows))
-    periods = sorted({p for f in flows if (p := period_of(index, f))})
+    cites = merge_citations(*(f.citations for f in flows))
+    periods = sorted({f.period for f in flows if f.period})
     extra: dict[str, Any] = {"reference": not cites,
                              "period": periods[-1].text if periods else None,
-                             "periods": [p.text for p in periods]}
+                             "periods": [p.text for p in periods],
+                             "symmetric": rel in symmetric}
     if flows:
-        extra["flows"] = sorted(flow_id(f) for f in flows)
+        extra["flows"] = sorted(f.id for f in flows)
+        extra["modality"] = sorted({f.modality for f in flows})
     return s, o, f"{s}|{rel}|{o}", _edge(rel, cites, **extra)
 
 
-def _flow_edges(index: Index, f: Node, node) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    sup, rec = index.value(f, E.supplier), index.value(f, E.recipient)
-    if sup is None or rec is None:
-        return
-    si, ri = node(sup), node(rec)
-    if si is None or ri is None:
-        return
-    fid = flow_id(f)
-    period = period_of(index, f)
+def _flow_edges(f: Flow, node) -> list[tuple[str, str, str, dict[str, Any]]]:
+    if f.supplier is None or f.recipient is None:
+        return []
+    si, ri = node(f.supplier), node(f.recipient)
     attrs = _edge(
-        SHIPS, citations(index, f), period=period.text if period else None,
-        commodity=sorted(node(k) or str(k) for k in index.objects(f, E.commodity)),
-        flow=fid, in_exchange_for=sorted(flow_id(x) for x in index.objects(f, E.inExchangeFor)))
-    vias = [v for v in (node(x) for x in sorted(index.objects(f, E.via), key=str)) if v]
+        SHIPS, f.citations, period=f.period.text if f.period else None,
+        commodity=[node(k) or k for k in f.commodities], flow=f.id,
+        in_exchange_for=list(f.in_exchange_for), modality=[f.modality])
+    vias = [v for v in (node(x) for x in f.via) if v]
     hops = [(si, v) for v in vias] + [(v, ri) for v in vias] if vias else [(si, ri)]
-    for a, b in hops:
-        yield a, b, f"flow/{fid}/{a}>{b}", {**attrs, "via": vias}
+    return [(a, b, f"flow/{f.id}/{a}>{b}", {**attrs, "via": vias}) for a, b in hops]
 
 
 def _is_year(p: PeriodInfo) -> bool:
-    return (p.start.month, p.start.day, p.end.month, p.end.day) == (1, 1, 12, 31) \
+    return p.closed and (p.start.month, p.start.day, p.end.month, p.end.day) == (1, 1, 12, 31) \
         and p.start.year == p.end.year
 
 
 def _add_values(edges: list[tuple[str, str, str, dict[str, Any]]], obs: list[Obs]) -> None:
-    """Put the latest USD figure on tradesWith (TradeValue) and exportsTo (ExportValue)
-    edges: totals only (no commodity, no route), in USD so that edges compare.
+    """Put the latest total on tradesWith (TradeValue) and exportsTo (ExportValue) edges:
+    totals only (no commodity, no route), each currency apart — a CNY total is carried in
+    CNY, never dropped and never compared with a USD one. `value`/`value_unit` is the USD
+    figure where there is one (so that edges compare), else the figure in its own currency.
 
     A bilateral total is the same from either side, so tradesWith also reads the partner's
     report. Several totals for one period (two sources printing the same figure) are not
@@ -568,8 +311,8 @@ def _add_values(edges: list[tuple[str, str, str, dict[str, Any]]], obs: list[Obs
     """
     by_pair: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
     for o in obs:
-        if (o.unit == "USD" and o.partner and o.reporter and not o.commodity and not o.via
-                and o.measure in EDGE_VALUE_MEASURES.values()):
+        if (o.unit in CURRENCIES and o.partner and o.reporter and not o.commodity
+                and not o.via and o.measure in EDGE_VALUE_MEASURES.values()):
             by_pair[(o.measure, o.reporter, o.partner)].append(o)
     for u, v, _, attrs in edges:
         measure = EDGE_VALUE_MEASURES.get(attrs["relation"])
@@ -580,17 +323,29 @@ def _add_values(edges: list[tuple[str, str, str, dict[str, Any]]], obs: list[Obs
             found = by_pair.get((measure, v, u), [])
         if not found:
             continue
-        # The latest whole year if there is one (a quarter's figure beside last year's total
-        # would understate the link), else the latest period of any length.
-        latest = max((o.period for o in found),
-                     key=lambda p: (p is not None, p is not None and _is_year(p), p))
-        chosen = [o for o in found if o.period == latest]
-        best = max(chosen, key=lambda o: o.value)
-        attrs["value_usd"] = number(best.value)
-        attrs["value_period"] = latest.text if latest else None
+        values = []
+        for unit in sorted({o.unit for o in found}, key=CURRENCIES.index):
+            mine = [o for o in found if o.unit == unit]
+            # The latest whole year if there is one (a quarter's figure beside last year's
+            # total would understate the link), else the latest period of any length.
+            latest = max((o.period for o in mine),
+                         key=lambda p: (p is not None, p is not None and _is_year(p),
+                                        p or PeriodInfo(None, None, "")))
+            chosen = [o for o in mine if o.period == latest]
+            best = max(chosen, key=lambda o: o.value)
+            values.append({"value": number(best.value), "unit": unit,
+                           "period": latest.text if latest else None,
+                           "observations": sorted(o.id for o in chosen)})
+        first = values[0]
+        attrs["values"] = values
+        attrs["value"], attrs["value_unit"] = first["value"], first["unit"]
+        attrs["value_period"] = first["period"]
         attrs["value_measure"] = measure
-        attrs["value_observations"] = sorted(o.id for o in chosen)
+        attrs["value_observations"] = first["observations"]
+        if first["unit"] == "USD":
+            attrs["value_usd"] = first["value"]
 
 
-__all__ = ["Index", "Obs", "PeriodInfo", "citations", "kind_and_group", "merge_citations", "number",
-           "observations", "schema_of", "short_id", "to_networkx"]
+__all__ = ["ALT_LABEL", "LABEL", "TYPE", "Index", "Obs", "PeriodInfo", "citations",
+           "flow_id", "kind_and_group", "merge_citations", "number", "observations",
+           "schema_of", "short_id", "to_networkx"]

@@ -6,20 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import OWL, RDF
 
 from .namespaces import EKG
 from .resources import ontology_dir
 
 ONTOLOGY_FILES = ("econkg.ttl", "alignments.ttl")
 SHAPES_FILE = "shapes.ttl"
-
-# Object properties the build writes itself; seed relations may not use them directly.
-RESERVED = {"measure", "reporter", "partner", "flow", "unit", "approximation",
-            "derivationMethod", "supplier", "recipient", "commodity", "via", "inExchangeFor",
-            "settledIn", "citation", "source", "wikidata", "participant",
-            "location", "modality", "statedBy", "restates", "relation"}
-
 
 class OntologyError(Exception):
     """A hand-written Turtle file does not parse."""
@@ -52,13 +44,13 @@ def load_shapes(folder: Path | None = None) -> Graph:
 
 
 def relation_predicates(ontology: Graph) -> set[str]:
-    """Local names of the object properties a seed relation may use."""
-    names = set()
-    for prop in ontology.subjects(RDF.type, OWL.ObjectProperty):
-        text = str(prop)
-        if text.startswith(str(EKG)):
-            names.add(text[len(str(EKG)):])
-    return names - RESERVED
+    """Local names of the object properties a seed relation may use: not those the build
+    writes itself, which the ontology marks (`ekg:structural true`: an observation's
+    reporter, a flow's supplier, a citation's source) or which belong to events (domain
+    ekg:Event: participant, location, written from the event tables)."""
+    from .readmodel import schema_from
+
+    return schema_from(ontology).seed_relations
 
 
 def ontology_terms(ontology: Graph) -> set[str]:

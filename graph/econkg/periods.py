@@ -59,8 +59,11 @@ def parse_period(text: str) -> Period:
         a, _, b = text.partition("/")
         if a == b == "..":
             raise ValueError(f"{text!r}: an interval needs at least one end")
-        start = None if a == ".." else _bounds(a)[0]
-        end = None if b == ".." else _bounds(b)[1]
+        try:
+            start = None if a == ".." else _bounds(a)[0]
+            end = None if b == ".." else _bounds(b)[1]
+        except ValueError as exc:
+            raise ValueError(f"{text!r}: {exc}") from None
         if start and end and end < start:
             raise ValueError(f"{text!r}: the interval ends before it starts")
         return Period(text, start, end)

@@ -72,6 +72,9 @@ FLOWS = {"export": "Export", "import": "Import", "total": "TotalTrade", "balance
 UNITS = {"USD", "CNY", "RUB", "Tonne", "Percent", "PercentagePoint", "Times", "Number",
          "Position", "Year", "Month", "Week", "Day", "Kilometre", "KilometrePerHour",
          "DegreeCelsius"}
+# Units of the ontology that settle a flow but never measure a figure (tests/test_namespaces
+# checks that UNITS and these together are exactly the ontology's ekg:Unit values).
+SETTLEMENT_ONLY_UNITS = {"InKind"}
 # The units each measure may take; a mismatch is almost always a slip in the seed.
 MEASURE_UNITS = {
     "TradeValue": {"USD", "CNY", "RUB"}, "ExportValue": {"USD", "CNY", "RUB"},
@@ -229,19 +232,30 @@ def table_files(folder: Path, kind: str) -> list[Path]:
     return files
 
 
+MAX_CELL = 131_072  # characters in one cell (csv's own default limit, now a clear error)
+
+
 def read_rows(path: Path, columns: Iterable[str], root: Path,
               problems: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (where, row) with where = 'seeds/x.csv:LINE'; header problems go to problems."""
+    """Yield (where, row) with where = 'seeds/x.csv:LINE' (the line the row starts on);
+    problems in the file go to problems.
+
+    The text is handed to the csv module whole (never through str.splitlines, which would
+    also split at U+2028, \\x0c or \\x85 inside a cell); a UTF-8 byte-order mark is
+    accepted; quoting is read strictly, so a stray quote is reported at the row it opens.
+    """
+    columns = tuple(columns)
     rel = _rel(path, root)
     try:
-        handle = path.open(encoding="utf-8", newline="")
-        text = handle.read()
-        handle.close()
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.append(f"{rel}: not UTF-8 text ({exc.reason} at byte {exc.start})")
         return
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    header = reader.fieldnames or []
+    rows = _csv_rows(text, rel, problems)
+    if not rows:
+        return
+    _, header = rows[0]
+    header = [h.strip() for h in header]
     missing = [c for c in columns if c not in header]
     unknown = [c for c in header if c not in columns]
     if missing or unknown:
@@ -251,15 +265,60 @@ def read_rows(path: Path, columns: Iterable[str], root: Path,
             problems.append(f"{rel}:1: unknown column(s) {', '.join(unknown)} "
                             f"(expected {', '.join(columns)})")
         return
-    for row in reader:
-        where = f"{rel}:{reader.line_num}"
-        if None in row:
-            problems.append(f"{where}: more cells than columns")
+    for (start, end), values in rows[1:]:
+        where = f"{rel}:{start}"
+        runs_on = f" (the row runs on to line {end}: is a closing \" missing on line " \
+                  f"{start}?)" if end > start else ""
+        if len(values) > len(header):
+            problems.append(f"{where}: more cells than columns{runs_on}")
             continue
-        cells = {k: (v or "").strip() for k, v in row.items()}
+        cells = {k: v.strip() for k, v in zip(header, values, strict=False)}
+        cells.update({k: "" for k in header[len(values):]})
+        too_long = [k for k, v in cells.items() if len(v) > MAX_CELL]
+        if too_long:
+            for k in too_long:
+                problems.append(f"{where}: field '{k}': {len(cells[k]):,} characters; a cell "
+                                f"may hold at most {MAX_CELL:,}{runs_on}")
+            continue
         if not any(cells.values()) or cells[header[0]].startswith("#"):
             continue  # blank lines and comment rows
         yield where, cells
+
+
+def _csv_rows(text: str, rel: str, problems: list[str]) -> list[tuple[tuple[int, int], list[str]]]:
+    """((first line, last line), cells) of every row, problems reported at the line a row
+    starts on. csv's field-size limit is raised for the read (a cell cannot be longer than
+    the file) and restored after it; `read_rows` applies its own, clearer limit."""
+    import io
+    import sys
+
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, min(sys.maxsize, len(text) + 1)))
+    out = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        last = 0
+        while True:
+            start = last + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                end = reader.line_num
+                if "end of data" in str(exc):
+                    problems.append(f"{rel}:{start}: a quoted cell opened on this row is "
+                                    f"never closed (a stray \" ?); it runs to line {end}")
+                    break
+                problems.append(f"{rel}:{start}: {exc} — a quote inside a cell is written "
+                                f"twice (\"\"), and a quoted cell ends at its delimiter")
+                last = end
+                continue
+            out.append(((start, reader.line_num), values))
+            last = reader.line_num
+    finally:
+        csv.field_size_limit(previous)
+    return out
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -627,6 +686,7 @@ def _cross_check(seeds: Seeds, problems: list[str]) -> None:
                 ref(e.where, "participants", p)
         if e.kind == "places" and e.extra["iso_code"]:
             _check_iso(e, problems)
+    _check_within_cycles(ents, problems)
     for f in flows.values():
         ref(f.where, "supplier", f.supplier)
         ref(f.where, "recipient", f.recipient)
@@ -660,6 +720,44 @@ def _cross_check(seeds: Seeds, problems: list[str]) -> None:
         ref(o.where, "commodity", o.commodity, ("commodities",))
         for v in o.via:
             ref(o.where, "via", v, VIA_KINDS)
+
+
+def _check_within_cycles(ents: dict[str, Entity], problems: list[str]) -> None:
+    """`within` must nest places in a tree: a place inside itself, directly or by a chain,
+    would put Liaoning inside Dandong. Each cycle is reported once, at the row of its
+    first member (in id order), naming the whole cycle."""
+    parents = {i: [p for p in split_cell(e.extra.get("within", "")) if p in ents]
+               for i, e in ents.items() if e.extra.get("within")}
+    reported: set[frozenset[str]] = set()
+    done: set[str] = set()  # explored already, from an earlier start
+    for start in sorted(parents):
+        if start in done:
+            continue
+        path, on_path = [start], {start: 0}
+        stack = [iter(parents.get(start, ()))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                finished = path.pop()
+                on_path.pop(finished, None)
+                done.add(finished)
+                continue
+            if nxt in on_path:
+                cycle = path[on_path[nxt]:]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    first = min(cycle)
+                    k = cycle.index(first)
+                    ring = [*cycle[k:], *cycle[:k], first]
+                    problems.append(f"{ents[first].where}: field 'within': places are "
+                                    f"inside each other in a cycle: {' → '.join(ring)}")
+                continue
+            if nxt in parents and nxt not in done:
+                on_path[nxt] = len(path)
+                path.append(nxt)
+                stack.append(iter(parents[nxt]))
 
 
 def did_you_mean(word: str, known: set[str]) -> str:

@@ -39,15 +39,6 @@ class QueryError(ValueError):
     """A query that does not parse or cannot run; the message is the parser's."""
 
 
-def values_clause(bindings: dict[str, Node]) -> str:
-    """A VALUES block; terms are serialised by rdflib, which escapes quotes and braces
-    inside literals. Stores without native pre-binding use `substitute_bindings` instead:
-    a trailing VALUES block leaves the variable unbound inside the WHERE clause."""
-    names = sorted(bindings)
-    terms = " ".join(bindings[n].n3() for n in names)
-    return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
-
-
 class MemoryStore:
     """rdflib Dataset in memory; the default graph is the union of all named graphs."""
 
@@ -92,8 +83,9 @@ class OxigraphStore:
     """An on-disk (or in-memory) Oxigraph store, for data that outgrows rdflib.
 
     Oxigraph never reads a file or fetches a URL for `FROM`/`FROM NAMED` (they name graphs
-    already in the store), but it does send `SERVICE` clauses over HTTP, so this store
-    refuses them (see `inspect_query`). The default graph is the union of the named graphs
+    already in the store), but it does send `SERVICE` clauses over HTTP: a query that may
+    hold SERVICE runs in a forked child without network (`_isolated`), and is refused
+    where that cannot be had. The default graph is the union of the named graphs
     unless the query has its own `FROM`/`FROM NAMED`.
     """
 
@@ -115,26 +107,127 @@ class OxigraphStore:
                         format=self._ox.RdfFormat.N_QUADS)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
-        text = substitute_bindings(sparql, bindings or {})
-        shape = inspect_query(text)
+        """Run a query. `bindings` are pre-bound by Oxigraph itself (SEP-0007
+        `substitutions`, like rdflib's initBindings) so the text is not rewritten. Oxigraph
+        substitutes only variables of the SELECT projection; for a parameter the query
+        does not project (or a CONSTRUCT/ASK), the engine says so and the terms are
+        written in place of the variable tokens instead (`substitute_bindings`)."""
+        shape = inspect_query(sparql)
         shape.refuse_unsafe()
+        union = not shape.dataset_clause
+        from .serve.isolation import may_reach_network
+
+        # a bound term cannot add a keyword, but counting its text too errs on the safe side
+        risky = may_reach_network(sparql) or any(
+            may_reach_network(str(term)) for term in (bindings or {}).values())
+        if not risky:  # no SERVICE is possible: run it here
+            kind, variables, rows, boolean, triples = self._evaluate(sparql, bindings, union)
+        else:  # the engine might contact another server: only behind the walls
+            kind, variables, rows, boolean, triples = _isolated(self._evaluate, sparql,
+                                                                bindings, union)
+        if kind == "ASK":
+            return Result("ASK", boolean=boolean)
+        if kind == "SELECT":
+            return Result("SELECT", variables, rows)
+        g = Graph()
+        for t in triples:
+            g.add(t)
+        return Result("CONSTRUCT", graph=g)
+
+    def _evaluate(self, sparql: str, bindings: dict[str, Node] | None, union: bool) -> tuple:
         ox = self._ox
+        subs = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
         try:
-            res = self.store.query(text, use_default_graph_as_union=not shape.dataset_clause)
+            try:
+                res = self.store.query(sparql, use_default_graph_as_union=union,
+                                       substitutions=subs or None)
+            except (SyntaxError, ValueError, RuntimeError) as exc:
+                if not subs or not _NOT_SUBSTITUTABLE.search(str(exc)):
+                    raise
+                text = substitute_bindings(sparql, bindings or {})
+                inspect_query(text).refuse_unsafe()
+                res = self.store.query(text, use_default_graph_as_union=union)
             if isinstance(res, ox.QueryBoolean):
-                return Result("ASK", boolean=bool(res))
+                return "ASK", [], [], bool(res), []
             if isinstance(res, ox.QuerySolutions):
                 names = [v.value for v in res.variables]
                 rows = [tuple(_from_ox(t) for t in sol) for sol in res]
-                return Result("SELECT", names, rows)
-            g = Graph()
-            for t in res:
-                g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+                return "SELECT", names, rows, None, []
+            triples = [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
+                       for t in res]
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
+            from .serve.isolation import network_denied
+
+            if network_denied(exc):
+                raise QueryError(SERVICE_REFUSED) from None
             raise QueryError(f"SPARQL error: {exc}") from None
-        return Result("CONSTRUCT", graph=g)
+        return "CONSTRUCT", [], [], None, triples
+
+
+def _isolated(fn, *args):
+    """fn(*args) in a forked child that has no network (see serve/isolation.py), its
+    answer pickled back over a pipe. Refuses (fails closed) where the child cannot put up
+    either wall."""
+    import os
+    import pickle
+
+    from .serve.isolation import isolate
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: isolate, run, send, and leave without running any cleanup
+        try:
+            os.close(read_end)
+            if isolate() == "none":
+                payload = ("error", "this query names SERVICE, or may, and this machine "
+                                    "cannot cut a query off from the network (no network "
+                                    "namespace, no seccomp), so it is refused")
+            else:
+                try:
+                    payload = ("ok", fn(*args))
+                except QueryError as exc:
+                    payload = ("error", str(exc))
+            data = pickle.dumps(payload)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(data)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as inp:
+        data = inp.read()
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        raise QueryError(f"the query engine crashed (wait status {status})")
+    kind, value = pickle.loads(data)  # our own child's bytes
+    if kind == "error":
+        raise QueryError(value)
+    return value
+
+
+# What Oxigraph says of a substitution it cannot make (a variable outside the projection,
+# a query form without one); anything else is a real error and is reported as one.
+_NOT_SUBSTITUTABLE = re.compile(r"projection|substitut", re.IGNORECASE)
+
+
+def to_oxigraph(term: Node):
+    """An rdflib term as the pyoxigraph term Oxigraph binds. Blank nodes are refused: in a
+    query a blank node is a variable, not a constant, and it names nothing in the store."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        try:
+            return ox.NamedNode(str(term))
+        except ValueError as exc:
+            raise QueryError(f"{str(term)!r} is not a valid IRI: {exc}") from None
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"cannot bind a {type(term).__name__} as a query parameter")
 
 
 def _from_ox(term) -> Node | None:
@@ -148,11 +241,20 @@ def _from_ox(term) -> Node | None:
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib writes it
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 class RemoteStore:
-    """A SPARQL 1.1 Protocol endpoint (econkg serve, Fuseki, Virtuoso, GraphDB…)."""
+    """A SPARQL 1.1 Protocol endpoint (econkg serve, Fuseki, Virtuoso, GraphDB…).
+
+    The protocol carries query text only, so parameters are written into the text by
+    `substitute_bindings`, which puts each term where the variable token stood (never
+    pasting a value a user typed: terms are serialised and checked by `term_text`)."""
 
     def __init__(self, endpoint: str, timeout: float = 30.0):
         self.endpoint = endpoint
@@ -219,39 +321,59 @@ _TOKENS = re.compile(r"""
   | (?P<word>[^\W\d]\w*)
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
+_TOKENS_NO_IRI = re.compile(_TOKENS.pattern.replace("(?P<iri><", "(?P<iri>(?!)<"),
+                            re.VERBOSE | re.DOTALL)
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
                  "WITH"}
 
 
+SERVICE_REFUSED = ("SERVICE (federated query) is disabled: econkg never contacts other "
+                   "endpoints on a query's behalf")
+
+
 @dataclass
 class QueryShape:
     """What `inspect_query` saw: the form (SELECT, ASK, CONSTRUCT, DESCRIBE, UPDATE or None
-    when it cannot tell), whether SERVICE appears, whether FROM/FROM NAMED appears."""
+    when it cannot tell), whether SERVICE appears, whether FROM/FROM NAMED appears, and
+    how deep the query nests.
+
+    `service` is for the error message only. Whether a query can reach the network is
+    not decided here: a lexer is not the engine's grammar (Oxigraph reads `SERVICEa:` as
+    SERVICE + the prefixed name `a:`), so queries that may hold SERVICE run only where the
+    kernel stops connections (econkg/serve/isolation.py)."""
 
     form: str | None
     service: bool
     dataset_clause: bool
+    depth: int = field(default=0, compare=False)
 
-    def refuse_unsafe(self) -> None:
+    def refuse_unsafe(self, max_depth: int = 0) -> None:
         if self.form == "UPDATE":
             raise QueryError("SPARQL Update is not supported: this graph is read-only")
         if self.service:
-            raise QueryError("SERVICE (federated query) is disabled: econkg never contacts "
-                             "other endpoints on a query's behalf")
+            raise QueryError(SERVICE_REFUSED)
+        limit = max_depth or MAX_DEPTH
+        if self.depth > limit:
+            raise QueryError(f"the query nests {self.depth} levels deep; at most {limit} "
+                             "levels of (), {} and [] (or ! in a row) are allowed")
+
+
+MAX_DEPTH = 128  # far above any real query, far below what overflows the engine's stack
 
 
 def inspect_query(sparql: str) -> QueryShape:
     """Read the shape of a query without parsing it. SPARQL lets \\u escapes stand anywhere
-    (section 19.2), so the text is read twice, as written and unescaped, and SERVICE in
-    either reading counts."""
+    (section 19.2), so the text is read as written and unescaped, and the worse reading of
+    each counts."""
     shape = _lex(sparql)
     unescaped = _UCHAR.sub(_unescape, sparql)
     if unescaped != sparql:
         other = _lex(unescaped)
         shape.service |= other.service
         shape.dataset_clause |= other.dataset_clause
+        shape.depth = max(shape.depth, other.depth)
         if other.form == "UPDATE":
             shape.form = "UPDATE"
     return shape
@@ -262,10 +384,14 @@ def _unescape(m: re.Match) -> str:
     return chr(code) if code <= 0x10FFFF else m.group()
 
 
+_OPEN, _CLOSE = "({[", ")}]"
+
+
 def _lex(sparql: str) -> QueryShape:
     form: str | None = None
     service = dataset_clause = False
     previous, previous_end = "", -1
+    significant: list[tuple[str, str]] = []  # (kind, text) of the last tokens, for SERVICE
     for m in _TOKENS.finditer(sparql):
         kind = m.lastgroup
         if kind == "word" and not (previous == "@" and previous_end == m.start()):
@@ -273,11 +399,44 @@ def _lex(sparql: str) -> QueryShape:
             if form is None and word not in ("BASE", "PREFIX"):
                 form = word if word in _QUERY_FORMS else \
                     "UPDATE" if word in _UPDATE_WORDS else ""
-            service |= word == "SERVICE"
             dataset_clause |= word == "FROM"
+            service |= word == "SERVICE"
         if kind != "ws" and kind != "comment":
             previous, previous_end = m.group(), m.end()
-    return QueryShape(form or None, service, dataset_clause)
+            significant = [*significant[-3:], (kind, m.group())]
+            # SERVICE, glued or not to what follows (SERVICEa:, SERVICESILENT<…>), then a
+            # group within three tokens: as the engine's grammar reads it
+            if m.group() == "{" and any(k in ("word", "pname") and t.upper().startswith(
+                    "SERVICE") for k, t in significant[:-1]):
+                service = True
+    depth = max(_depth(sparql, iri_is_operator=False), _depth(sparql, iri_is_operator=True))
+    return QueryShape(form or None, service, dataset_clause, depth)
+
+
+def _depth(sparql: str, iri_is_operator: bool) -> int:
+    """The deepest nesting of (), {} and [] (and the longest run of `!`) outside strings,
+    IRIs and comments. `<` is ambiguous to a lexer (`?a<?b#>` is an IRI or a comparison
+    followed by a comment), so the caller takes the deeper of both readings."""
+    depth = deepest = bangs = 0
+    tokens = _TOKENS if not iri_is_operator else _TOKENS_NO_IRI
+    for m in tokens.finditer(sparql):
+        kind, text = m.lastgroup, m.group()
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "other":
+            if text in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif text in _CLOSE:
+                depth = max(0, depth - 1)
+            if text == "!":
+                bangs += 1
+                deepest = max(deepest, depth + bangs)
+                continue
+        elif kind == "iri":  # an IRI may be a comparison after all: count what opens
+            deepest = max(deepest, depth + sum(text.count(c) for c in "(["))
+        bangs = 0
+    return deepest
 
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -299,7 +458,7 @@ def term_text(term: Node) -> str:
 
 def substitute_bindings(sparql: str, bindings: dict[str, Node]) -> str:
     """Pre-bind variables the way rdflib's initBindings does, for stores that only take
-    query text (Oxigraph, remote endpoints): each `?name`/`$name` token becomes the term.
+    query text (remote endpoints): each `?name`/`$name` token becomes the term.
 
     A trailing VALUES block would be simpler but means something else: FILTERs inside the
     WHERE clause, and every nested group, still see the variable unbound (queries/_LOOKUP

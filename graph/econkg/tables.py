@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
 
@@ -46,3 +47,24 @@ def format_table(rows: list[dict[str, object]], max_width: int | None = None) ->
     out = [line(cols), line(["─" * w for w in widths])]
     out.extend(line(r) for r in cells)
     return "\n".join(out)
+
+
+# Cells for spreadsheets ------------------------------------------------------------------
+#
+# A spreadsheet opening a CSV runs a cell that begins with = + - @ (and, in some, a tab or
+# carriage return before them) as a formula: `=HYPERLINK(…)`, `=cmd|' /C calc'!A0`. CSV
+# files we write are opened in spreadsheets, so such a cell gets a leading apostrophe —
+# the mark Excel, LibreOffice and Google Sheets read as "this is text" and do not show —
+# as OWASP's CSV-injection advice and well-kept exporters do. A cell that is a number
+# (-81, +3.5, -2.7e9) is left alone: a spreadsheet reads it as that number, never as a
+# formula, and a leading apostrophe would turn a real value into text.
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell`, with an apostrophe in front if a spreadsheet would run it as a formula."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell

@@ -25,7 +25,6 @@ networkx, pyvis and jinja2 are imported inside the functions that need them.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import html
 import itertools
@@ -36,48 +35,30 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import Dataset, Graph
 
-from .namespaces import EKG, KG, PS, WGS, P
+from .namespaces import KG
 
 LARGE = 1500  # more nodes than this: aggregate commodities, lay out in Python, physics off
 MAX_TIP_FACTS = 500  # facts carried per node or edge (the hover tooltip shows the first 10,
 # a click opens a panel with all of them)
 MAX_PATHS = 200  # routes drawn by --between
 
-# Classes → drawing groups. A class the table does not know is placed by walking
-# rdfs:subClassOf in the graph's ontology, so a new subclass inherits its parent's look.
-CLASS_GROUPS = {
-    "Country": "country", "Bloc": "country",
-    "Place": "region", "Region": "region", "Province": "region",
-    "City": "city",
-    "Port": "port", "BorderCrossing": "port", "Zone": "port",
-    "River": "river",
-    "Corridor": "corridor", "Road": "corridor", "Railway": "corridor", "Bridge": "corridor",
-    "RiverCrossing": "corridor", "SeaRoute": "corridor", "Pipeline": "corridor",
-    "TradeCorridor": "corridor",
-    "Commodity": "commodity", "HSChapter": "commodity", "HSHeading": "commodity",
-    "HSSubheading": "commodity", "ProductGroup": "commodity", "Service": "commodity",
-    "Agreement": "agreement", "TradeAgreement": "agreement", "SanctionsRegime": "agreement",
-    "Initiative": "agreement", "Memorandum": "agreement", "Policy": "agreement",
-    "Organisation": "organisation", "GovernmentAgency": "organisation",
-    "Company": "organisation", "Association": "organisation", "MilitaryUnit": "organisation",
-    "Person": "person",
-    "Platform": "platform", "EcommercePlatform": "platform",
-    "Event": "event", "Visit": "event", "Disruption": "event",
-}
-
+# Classes are placed in groups by `econkg.readmodel` (from the ontology's class hierarchy);
+# each group has a look here.
 # group: (colour, vis shape, size, English, Chinese) — in legend order.
 GROUP_STYLES: dict[str, tuple[str, str, int, str, str]] = {
-    "country": ("#1f4e9c", "dot", 26, "country or bloc", "国家或集团"),
-    "region": ("#5b8fd6", "dot", 18, "region or province", "区域或省份"),
+    "country": ("#1f4e9c", "dot", 26, "country", "国家"),
+    "bloc": ("#3d5f9e", "dot", 22, "bloc or grouping", "国家集团"),
+    "region": ("#5b8fd6", "dot", 18, "region", "区域"),
+    "province": ("#6f9fe0", "dot", 16, "province", "省份"),
     "city": ("#9cc3ee", "dot", 13, "city or county", "城市或县"),
-    "port": ("#0f9fb0", "square", 13, "port, crossing or zone", "口岸或园区"),
+    "port": ("#0f9fb0", "square", 13, "port or crossing", "口岸"),
+    "zone": ("#57b9c4", "square", 12, "zone or park", "园区"),
     "river": ("#4aa3df", "triangleDown", 13, "river", "河流"),
     "corridor": ("#f28e2b", "triangle", 15, "corridor or route", "通道或线路"),
     "commodity": ("#3a9d4a", "diamond", 11, "commodity", "商品"),
@@ -90,15 +71,11 @@ GROUP_STYLES: dict[str, tuple[str, str, int, str, str]] = {
 }
 
 # Label sizes that keep countries and regions legible in views of more than 100 nodes.
-MIN_FONT = {"country": 32, "region": 20}
+MIN_FONT = {"country": 32, "bloc": 24, "region": 20, "province": 20}
 
-# Relations that read the same both ways are drawn without arrows.
-SYMMETRIC = {"tradesWith", "adjoins", "bordersOn", "figures"}
-
-# ekg: object properties that hold a fact together rather than relate two entities.
-NOT_RELATIONS = {"citation", "source", "measure", "reporter", "partner", "flow", "unit",
-                 "approximation", "derivationMethod", "supplier", "recipient", "commodity",
-                 "via", "inExchangeFor", "settledIn", "wikidata"}
+# Relations the drawing makes that read the same both ways; the ontology's own symmetric
+# properties (owl:SymmetricProperty: tradesWith, adjoins…) join them in `Model.symmetric`.
+DRAWN_SYMMETRIC = {"figures"}
 
 # Relations the drawing derives (not ekg: properties of two entities).
 DERIVED_RELATIONS = {
@@ -124,7 +101,7 @@ WORDS = {
            "width": "line width: trade value in USD (log scale)",
            "hover": "hover a node or line for its facts and citations; click for all",
            "arrows": "arrow: direction of the relation", "title": "econkg network",
-           "members": "merged: {x}", "route": "route"},
+           "members": "merged: {x}", "route": "route", "modality": "kind of claim"},
     "zh": {"via": "经由", "commodity": "商品", "period": "时期", "settled": "结算方式",
            "avoids": "绕开", "exchange": "交换", "note": "说明",
            "uncited": "无引证：实体描述", "more": "……另有 {n} 条",
@@ -141,7 +118,7 @@ WORDS = {
            "width": "线宽：贸易额（美元，对数刻度）",
            "hover": "将鼠标移到节点或连线上查看事实与引证，点击查看全部",
            "arrows": "箭头：关系方向", "title": "econkg 关系网络",
-           "members": "合并：{x}", "route": "路径"},
+           "members": "合并：{x}", "route": "路径", "modality": "陈述性质"},
 }
 
 
@@ -212,6 +189,7 @@ class Model:
     node_facts: dict[str, list[Fact]]
     labels: dict[str, tuple[str, str]]  # ekg term or relation → (en, zh)
     located_in: dict[str, set[str]]
+    symmetric: set[str] = field(default_factory=lambda: set(DRAWN_SYMMETRIC))
 
     def term(self, key: str, lang: str) -> str:
         en, zh = self.labels.get(key, ("", ""))
@@ -223,123 +201,54 @@ class Model:
         return e.label(lang) if e else self.term(ident, lang)
 
 
-def _local(iri: Any) -> str | None:
-    """The id of an entity IRI (kg:dandong → dandong); None for flows, statements, terms."""
-    text = str(iri)
-    if not text.startswith(str(KG)):
-        return None
-    rest = text[len(str(KG)):]
-    return rest if rest and "/" not in rest else None
+def _read_cites(rows: list[dict[str, Any]]) -> list[Cite]:
+    return sorted({Cite(c["source"] or "?", c["line"] or 0, c["quote"] or "") for c in rows},
+                  key=lambda c: (c.source, c.line, c.quote))
 
 
-def _ekg(iri: Any) -> str | None:
-    text = str(iri)
-    return text[len(str(EKG)):] if text.startswith(str(EKG)) else None
+def _when(p) -> tuple[str, date | None, date | None]:
+    return (p.text, p.start, p.end) if p is not None else ("", None, None)
 
 
-def _union(graph: Graph | Dataset) -> Graph:
-    if isinstance(graph, Dataset):
-        from .validate import union_graph
-
-        return union_graph(graph)
-    return graph
+def _term(ident: str) -> str:
+    """`ekg:RUB` → `RUB`, the key of the ontology's labels; ids stay as they are."""
+    return ident.removeprefix("ekg:")
 
 
-def _period(g: Graph, node) -> tuple[str, date | None, date | None]:
-    text = g.value(node, EKG.period)
-    start = g.value(node, EKG.periodStart)
-    end = g.value(node, EKG.periodEnd)
-    return (str(text) if text is not None else "",
-            start.toPython() if isinstance(start, Literal) else None,
-            end.toPython() if isinstance(end, Literal) else None)
+def _camel(kebab: str | None) -> str:
+    """more-than → MoreThan, the ontology term of a seed's approximation."""
+    return "".join(part.capitalize() for part in (kebab or "").split("-"))
 
 
-def _citations(g: Graph, node) -> list[Cite]:
-    out = []
-    for c in g.objects(node, EKG.citation):
-        src = g.value(c, EKG.source)
-        name = g.value(src, DCTERMS.identifier) if src is not None else None
-        line = g.value(c, EKG.line)
-        quote = g.value(c, EKG.quote)
-        out.append(Cite(str(name) if name is not None else str(src or "?"),
-                        int(line) if line is not None else 0,
-                        str(quote) if quote is not None else ""))
-    return sorted(set(out), key=lambda c: (c.source, c.line, c.quote))
+def load_model(graph: Graph | Dataset, *,
+               modalities: Iterable[str] | None = ("fact",)) -> Model:
+    """Read entities and facts from a built econkg graph (a Dataset or its union Graph),
+    through `econkg.readmodel`, the reading that analysis and stats share. Only facts are
+    drawn unless `modalities` asks for plans, proposals, projections or lacks too (None:
+    every kind); those carry their kind of claim in their text."""
+    from .readmodel import read
 
+    rm = read(graph)
+    schema = rm.schema
+    keep = set(modalities) if modalities is not None else None
 
-def _note(g: Graph, node) -> str:
-    notes = sorted(str(n) for n in g.objects(node, EKG.note))
-    return " ".join(notes)
+    def wanted(m: str) -> bool:
+        return keep is None or m in keep
 
+    def claim(f: Fact, m: str) -> Fact:
+        if m != "fact":
+            f.parts.append(("modality", m))
+        return f
 
-def _labels(g: Graph, node) -> tuple[str, str]:
-    en = zh = ""
-    other = ""
-    for lab in g.objects(node, RDFS.label):
-        lang = getattr(lab, "language", None) or ""
-        if lang.startswith("zh") and not zh:
-            zh = str(lab)
-        elif lang.startswith("en") and not en:
-            en = str(lab)
-        elif not other:
-            other = str(lab)
-    return en or other, zh
-
-
-def _group_for(cls_iris: Iterable[URIRef], g: Graph) -> tuple[str, str]:
-    """(class local name, group) — the most specific class the table or ontology places."""
-    best: tuple[int, str, str] | None = None
-    for cls in cls_iris:
-        name = _ekg(cls)
-        if not name:
-            continue
-        seen, todo, depth = set(), [(cls, 0)], 0
-        group = None
-        while todo:
-            c, depth = todo.pop(0)
-            if c in seen:
-                continue
-            seen.add(c)
-            n = _ekg(c)
-            if n in CLASS_GROUPS:
-                group = CLASS_GROUPS[n]
-                break
-            todo.extend((sup, depth + 1) for sup in g.objects(c, RDFS.subClassOf))
-        if group and (best is None or depth < best[0]):
-            best = (depth, name, group)
-    return (best[1], best[2]) if best else ("Entity", "other")
-
-
-def load_model(graph: Graph | Dataset) -> Model:
-    """Read entities and facts from a built econkg graph (a Dataset or its union Graph)."""
-    g = _union(graph)
     labels: dict[str, tuple[str, str]] = dict(DERIVED_RELATIONS)
-    for s in set(g.subjects(RDFS.label, None)):
-        name = _ekg(s)
-        if name:
-            labels[name] = _labels(g, s)
-
-    # Entities: anything under kg: with a label (flows, statements and observations have a
-    # slash in their id and are facts, not entities).
+    labels.update(schema.labels)
     entities: dict[str, Entity] = {}
-    for s in set(g.subjects(RDFS.label, None)):
-        ident = _local(s)
-        if not ident:
+    for ident, r in rm.entities.items():
+        if not (r.label_en or r.label_zh):
             continue
-        en, zh = _labels(g, s)
-        cls, group = _group_for(g.objects(s, RDF.type), g)
-        e = Entity(ident, str(s), cls, group, en, zh)
-        e.aliases = sorted({str(a) for a in g.objects(s, SKOS.altLabel)} - {en, zh})
-        lat, lon = g.value(s, WGS.lat), g.value(s, WGS.long)
-        if lat is not None and lon is not None:
-            with contextlib.suppress(ValueError):
-                e.lat, e.lon = float(lat), float(lon)
-        for pred, key in ((EKG.isoCode, "iso"), (EKG.hsCode, "hs")):
-            for v in g.objects(s, pred):
-                e.codes.append((key, str(v)))
-        e.note = _note(g, s)
-        e.broader = sorted(b for b in (_local(x) for x in g.objects(s, SKOS.broader)) if b)
-        entities[ident] = e
+        entities[ident] = Entity(ident, r.iri, r.kind, r.group, r.label_en, r.label_zh,
+                                 list(r.aliases), r.lat, r.lon, list(r.codes), r.note,
+                                 list(r.broader))
     for e in entities.values():
         e.chapter = _chapter(e, entities)
 
@@ -355,73 +264,70 @@ def load_model(graph: Graph | Dataset) -> Model:
     # Trade flows: one fact each, drawn as "exports to" between supplier and recipient.
     flow_keys: set[tuple[str, str, str, str]] = set()
     flow_facts: dict[str, Fact] = {}
-    for flow in set(g.subjects(RDF.type, EKG.TradeFlow)):
-        sup, rec = _local(g.value(flow, EKG.supplier)), _local(g.value(flow, EKG.recipient))
-        if not sup or not rec:
-            continue
-        text, start, end = _period(g, flow)
-        commodity = _local(g.value(flow, EKG.commodity)) or ""
-        f = Fact("exportsTo", sup, rec, text, start, end, note=_note(g, flow),
-                 citations=_citations(g, flow), commodity=commodity)
-        f.via = sorted(v for v in (_local(x) for x in g.objects(flow, EKG.via)) if v)
-        for pred, key in ((EKG.settledIn, "settled"), (EKG.avoids, "avoids")):
-            for x in sorted(g.objects(flow, pred), key=str):
-                f.parts.append((key, _local(x) or _ekg(x) or str(x)))
-        flow_facts[str(flow)] = f
-        flow_keys.add((sup, rec, commodity, text))
-    for flow, f in flow_facts.items():
-        for x in sorted(g.objects(URIRef(flow), EKG.inExchangeFor), key=str):
-            other = flow_facts.get(str(x))
+    flows = [fl for fl in rm.flows if fl.supplier and fl.recipient and wanted(fl.modality)]
+    for fl in flows:
+        commodity = fl.commodities[0] if fl.commodities else ""
+        f = claim(Fact("exportsTo", fl.supplier, fl.recipient, *_when(fl.period),
+                       note=fl.note, citations=_read_cites(fl.citations), commodity=commodity),
+                  fl.modality)
+        f.via = [v for v in fl.via if "/" not in v]
+        f.parts.extend(("settled", _term(x)) for x in fl.settled_in)
+        f.parts.extend(("avoids", _term(x)) for x in fl.avoids)
+        flow_facts[fl.id] = f
+        flow_keys.add((fl.supplier, fl.recipient, commodity, f.period))
+    for fl in flows:
+        f = flow_facts[fl.id]
+        for x in fl.in_exchange_for:
+            other = flow_facts.get(x)
             if other:
-                what = other.commodity or other.object or ""
-                f.parts.append(("exchange", what))
+                f.parts.append(("exchange", other.commodity or other.object or ""))
         add(f)
 
     # Statements: the direct triple with its period, commodity, via, note and citations.
     stated: set[tuple[str, str, str]] = set()
-    for st in set(g.subjects(RDF.type, EKG.Statement)):
-        for s, p in g.subject_predicates(st):
-            ps = str(p)
-            if not ps.startswith(str(P)) or ps.startswith(str(PS)):
-                continue
-            rel = ps[len(str(P)):]
-            subj = _local(s)
-            for o in g.objects(st, PS[rel]):
-                obj = _local(o)
-                if not subj:
-                    continue
-                text, start, end = _period(g, st)
-                commodity = _local(g.value(st, EKG.commodity)) or ""
-                stated.add((subj, rel, str(o)))
-                if rel == "exportsTo" and (subj, obj, commodity, text) in flow_keys:
-                    continue  # the flow fact above says this, with more detail
-                f = Fact(rel, subj, obj, text, start, end, note=_note(g, st),
-                         citations=_citations(g, st), commodity=commodity)
-                f.via = sorted(v for v in (_local(x) for x in g.objects(st, EKG.via)) if v)
-                if obj is None:  # the object is a flow or an ontology term: describe it
-                    f.parts.append(("", _ekg(o) or _flow_name(g, o)))
-                add(f)
+    flow_names = {fl.id: fl for fl in rm.flows}
+    for st in rm.statements:
+        if st.subject.startswith("ekg:"):
+            continue
+        stated.add((st.subject, st.relation, st.object))
+        if not wanted(st.modality):
+            continue
+        obj = st.object if ("/" not in st.object and not st.object.startswith("ekg:")) \
+            else None
+        text, start, end = _when(st.period)
+        commodity = st.commodity[0] if st.commodity else ""
+        if st.relation == "exportsTo" and (st.subject, obj, commodity, text) in flow_keys:
+            continue  # the flow fact above says this, with more detail
+        f = claim(Fact(st.relation, st.subject, obj, text, start, end, note=st.note,
+                       citations=_read_cites(st.citations), commodity=commodity), st.modality)
+        f.via = [v for v in st.via if "/" not in v]
+        if obj is None:  # the object is a flow or an ontology term: describe it
+            name = st.object.rsplit("/", 1)[-1]
+            f.parts.append(("", _term(st.object) if st.object.startswith("ekg:")
+                            else _flow_label(rm, flow_names, name)))
+        add(f)
 
     # Direct triples without a statement: exports/imports (from flows), event participants
     # and locations (cited by the event), place hierarchy and the like (entity table).
-    for s, p, o in g:
-        rel = _ekg(p)
-        subj, obj = _local(s), _local(o)
-        if not rel or rel in NOT_RELATIONS or not subj or not obj:
-            continue
-        if (subj, rel, str(o)) in stated or subj not in entities:
+    events = {ev.id: ev for ev in rm.events}
+    for tr in rm.triples:
+        subj, rel, obj = tr.subject, tr.relation, tr.object
+        if obj.startswith("ekg:") or (subj, rel, obj) in stated or subj not in entities:
             continue
         if rel in ("exports", "imports"):
-            key = EKG.supplier if rel == "exports" else EKG.recipient
-            flows = [fl for fl in g.subjects(key, s) if g.value(fl, EKG.commodity) == o]
-            for fl in sorted(flows, key=str):
-                text, start, end = _period(g, fl)
-                add(Fact(rel, subj, obj, text, start, end, citations=_citations(g, fl)))
-            if flows:
+            mine = [fl for fl in rm.flows if obj in fl.commodities
+                    and (fl.supplier if rel == "exports" else fl.recipient) == subj]
+            for fl in mine:
+                if wanted(fl.modality):
+                    add(claim(Fact(rel, subj, obj, *_when(fl.period),
+                                   citations=_read_cites(fl.citations)), fl.modality))
+            if mine:
                 continue
-        if rel in ("participant", "location"):
-            text, start, end = _period(g, s)
-            add(Fact(rel, subj, obj, text, start, end, citations=_citations(g, s)))
+        if rel in ("participant", "location") and subj in events:
+            ev = events[subj]
+            if wanted(ev.modality):
+                add(claim(Fact(rel, subj, obj, *_when(ev.period),
+                               citations=_read_cites(ev.citations)), ev.modality))
             continue
         add(Fact(rel, subj, obj))
 
@@ -431,28 +337,18 @@ def load_model(graph: Graph | Dataset) -> Model:
             add(Fact("broader", e.id, b))
 
     # Observations: figures between reporter and partner (or reporter and commodity).
-    for obs in set(g.subjects(RDF.type, EKG.Observation)):
-        rep = _local(g.value(obs, EKG.reporter))
-        if not rep:
+    for o in rm.observations:
+        if not o.reporter or o.reporter.startswith("ekg:") or not wanted(o.modality):
             continue
-        partner = _local(g.value(obs, EKG.partner))
-        commodity = _local(g.value(obs, EKG.commodity)) or ""
-        text, start, end = _period(g, obs)
-        measure = _ekg(g.value(obs, EKG.measure)) or "?"
-        unit = _ekg(g.value(obs, EKG.unit)) or ""
-        approx = _ekg(g.value(obs, EKG.approximation)) or ""
-        try:
-            value = Decimal(str(g.value(obs, EKG.value)))
-        except (InvalidOperation, TypeError):
-            continue
-        f = Fact("figures", rep, partner or commodity or None, text, start, end,
-                 note=_note(g, obs), citations=_citations(g, obs),
-                 figure=(measure, value, unit, approx),
-                 commodity=commodity if partner else "")
-        direction = _ekg(g.value(obs, EKG.flow))
-        if direction:
-            f.parts.append(("flow", direction))
-        f.via = sorted(v for v in (_local(x) for x in g.objects(obs, EKG.via)) if v)
+        commodity = o.commodity or ""
+        f = claim(Fact("figures", o.reporter, o.partner or commodity or None,
+                       *_when(o.period), note=o.note or "", citations=_read_cites(o.citations),
+                       figure=(o.measure or "?", o.value, o.unit or "",
+                               _camel(o.approximation)),
+                       commodity=commodity if o.partner else ""), o.modality)
+        if o.flow:
+            f.parts.append(("flow", o.flow))
+        f.via = [v for v in o.via if "/" not in v and not v.startswith("ekg:")]
         add(f)
 
     # Anything that has a via also puts its two ends next to the via: supplier → port → buyer.
@@ -477,7 +373,17 @@ def load_model(graph: Graph | Dataset) -> Model:
     for f in facts:
         if f.relation == "locatedIn" and f.object:
             located[f.subject].add(f.object)
-    return Model(entities, facts, dict(node_facts), labels, dict(located))
+    return Model(entities, facts, dict(node_facts), labels, dict(located),
+                 schema.symmetric | DRAWN_SYMMETRIC)
+
+
+def _flow_label(rm, flows, ident: str) -> str:
+    node = flows[ident].node if ident in flows else None
+    if node is not None:
+        en = rm.index.label(node, "en")
+        if en:
+            return en
+    return ident
 
 
 def _widen(route: Fact, f: Fact) -> None:
@@ -490,11 +396,6 @@ def _widen(route: Fact, f: Fact) -> None:
         route.start = f.start
     if f.end and (route.end is None or f.end > route.end):
         route.end = f.end
-
-
-def _flow_name(g: Graph, node) -> str:
-    en, _ = _labels(g, node)
-    return en or str(node).rsplit("/", 1)[-1]
 
 
 def _chapter(e: Entity, entities: dict[str, Entity]) -> str | None:
@@ -628,7 +529,8 @@ def select_view(model: Model, *, focus: str | None = None, depth: int = 1,
             return False
         if srcs and not any(c.source in srcs for c in f.citations):
             return False
-        if window and f.start and f.end and (f.end < window[0] or f.start > window[1]):
+        if window and f.period and ((f.end is not None and f.end < window[0])
+                                    or (f.start is not None and f.start > window[1])):
             return False
         return not (inside and f.subject not in inside and (f.object not in inside))
 
@@ -839,7 +741,7 @@ def _fact_text(model: Model, f: Fact, lang: str) -> str:
         bits.append(f"{model.term(f.relation, lang)}: {', '.join(values)}" if values
                     else model.term(f.relation, lang))
     else:
-        arrow = " — " if f.relation in SYMMETRIC else " → "
+        arrow = " — " if f.relation in model.symmetric else " → "
         bits.append(f"{name(f.subject)}{arrow}{name(f.object)}: {model.term(f.relation, lang)}")
     if f.commodity:
         bits.append(f"{w['commodity']} {name(f.commodity)}")
@@ -930,8 +832,8 @@ def _width(usd: Decimal | None) -> float:
 def _edge_item(model: Model, pair: tuple[str, str], facts: list[Fact], lang: str) -> dict:
     w = WORDS[lang]
     a, b = pair
-    forward = any(f.subject == a and f.relation not in SYMMETRIC for f in facts)
-    backward = any(f.subject == b and f.relation not in SYMMETRIC for f in facts)
+    forward = any(f.subject == a and f.relation not in model.symmetric for f in facts)
+    backward = any(f.subject == b and f.relation not in model.symmetric for f in facts)
     # Draw from the side most facts start at, so single-direction edges point the right way.
     if backward and not forward:
         a, b = b, a

@@ -16,18 +16,23 @@ def output_options(f):
     """--format table|csv|json, shared by commands that print rows."""
     return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
                         default="table", show_default=True,
-                        help="table fits the terminal; csv and json are for pandas and jq.")(f)
+                        help="table fits the terminal; csv and json are for pandas and jq. In csv, "
+                             "text a spreadsheet would run as a formula (=, +, -, @ first) "
+                             "gets a leading ' (numbers such as -81 are left alone).")(f)
 
 
 def emit_rows(variables: list[str], records: list[dict], fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=1, default=str))
     elif fmt == "csv":
+        from ..tables import spreadsheet_safe
+
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=variables, lineterminator="\n")
         writer.writeheader()
-        for r in records:
-            writer.writerow({k: "" if v is None else v for k, v in r.items()})
+        for r in records:  # formula-like text is neutralised; numbers are left alone
+            writer.writerow({k: "" if v is None else v if not isinstance(v, str)
+                             else spreadsheet_safe(v) for k, v in r.items()})
         click.echo(buf.getvalue(), nl=False)
     else:
         from ..tables import format_table

@@ -21,15 +21,43 @@ from ..cli import Context
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
               help="Most rows (or triples) in one answer; a longer one is cut and marked "
                    "with an X-SPARQL-MaxRows header.")
+@click.option("--max-bytes", default="16M", show_default=True, metavar="SIZE",
+              help="Most bytes in one answer (K, M, G suffixes); a longer one is cut at a "
+                   "row boundary, stays a valid document, and is marked with an "
+                   "X-SPARQL-MaxBytes header.")
+@click.option("--host-name", "host_names", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (repeatable). By "
+                   "default only localhost names (and the --host address) are answered, "
+                   "which keeps DNS-rebinding pages out.")
+@click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let web pages from ORIGIN (e.g. https://example.org) read answers "
+                   "(repeatable). Off by default.")
+@click.option("--max-depth", default=128, show_default=True, type=click.IntRange(min=1),
+              help="Deepest nesting of (), {} and [] a query may have; deeper ones get 400 "
+                   "before they reach the engine (whose parser would overflow its stack).")
+@click.option("--header-timeout", default=10.0, show_default=True,
+              type=click.FloatRange(min=0.1),
+              help="Seconds a client has to send its request line and headers.")
+@click.option("--body-timeout", default=30.0, show_default=True,
+              type=click.FloatRange(min=0.1),
+              help="Seconds a client has to send a POST body.")
+@click.option("--send-timeout", default=30.0, show_default=True,
+              type=click.FloatRange(min=0.1),
+              help="Seconds a client may leave an answer unread before it is disconnected.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Query worker processes (default: two per core, at least four).")
 @click.option("--no-cache", is_flag=True,
               help="Do not keep answers in memory (the graph is read-only, so cached "
                    "answers never go stale).")
 @click.option("--access-log", is_flag=True, help="Log every request.")
+@click.option("--no-network-isolation", "no_isolation", is_flag=True, hidden=True,
+              help="Do not cut the query workers off from the network (for tests: the "
+                   "server then refuses every query that may hold SERVICE).")
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int,
-          workers: int | None, no_cache: bool, access_log: bool) -> None:
+def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max_bytes: str,
+          host_names: tuple[str, ...], cors_origins: tuple[str, ...], max_depth: int,
+          header_timeout: float, body_timeout: float, send_timeout: float, workers: int | None,
+          no_cache: bool, access_log: bool, no_isolation: bool) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
 
     \b
@@ -42,9 +70,12 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int,
       /queries          the named questions (JSON); /queries/NAME?param=value runs one
       /health           liveness and worker pool state
 
-    Read-only: SPARQL Update is not supported, SERVICE is refused, and FROM/FROM NAMED
-    only name graphs already loaded (no file or URL is ever read). Each query runs in a
-    worker process that is killed when it overruns --timeout.
+    Read-only: SPARQL Update is not supported, SERVICE never reaches the network (the
+    query workers have none; where that cannot be arranged, such queries are refused),
+    and FROM/FROM NAMED only name graphs already loaded (no file or URL is ever read).
+    Each query runs in a worker process that is killed when it overruns --timeout; a
+    query still running after a quarter second moves to a lower-priority lane, so quick
+    questions stay quick while long ones run.
 
     \b
     Example:
@@ -55,9 +86,10 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int,
            http://127.0.0.1:7878/sparql
       econkg query trade-over-time --endpoint http://127.0.0.1:7878/sparql
     """
-    from ..server import Settings, default_workers
-    from ..server import serve as run_server
+    from ..serve import Settings, default_workers
+    from ..serve import serve as run_server
 
+    size = _parse_size(max_bytes)
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -66,11 +98,32 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int,
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") \
             from None
-    settings = Settings(timeout=timeout, max_rows=max_rows,
-                        workers=workers or default_workers(),
+    names = tuple(host_names)
+    if host not in ("0.0.0.0", "::", ""):
+        names += (f"[{host}]" if ":" in host else host,)
+    settings = Settings(timeout=timeout, max_rows=max_rows, max_bytes=size,
+                        max_depth=max_depth, header_timeout=header_timeout,
+                        body_timeout=body_timeout, send_timeout=send_timeout,
+                        workers=workers or default_workers(), host_names=names,
+                        cors_origins=tuple(cors_origins), isolate_network=not no_isolation,
                         cache_entries=0 if no_cache else Settings().cache_entries)
     dataset = obj.dataset()
     shown = f"[{host}]" if ":" in host else host
     obj.note(f"econkg: SPARQL endpoint on http://{shown}:{port}/sparql, query page on "
              f"http://{shown}:{port}/ (Ctrl-C stops)")
     run_server(dataset, host, port, settings, access_log=access_log)
+
+
+def _parse_size(text: str) -> int:
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    number, unit = (value[:-1], value[-1]) if value[-1:] in units and value[-1:] else \
+        (value, "")
+    try:
+        size = int(float(number) * units[unit])
+    except (ValueError, KeyError):
+        raise click.BadParameter(f"{text!r} is not a size (e.g. 16M, 500K)",
+                                 param_hint="--max-bytes") from None
+    if size < 1024:
+        raise click.BadParameter("at least 1K", param_hint="--max-bytes")
+    return size
