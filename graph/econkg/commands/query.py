@@ -74,7 +74,7 @@ def queries(as_json: bool) -> None:
     click.echo(format_table([{
         "name": q.name, "title": q.title,
         "parameters": ", ".join(f"{p.name}={p.default or ''}" for p in q.params.values()),
-    } for q in items]))
+    } for q in items], max_width=None if sys.stdout.isatty() else 10**9))
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
