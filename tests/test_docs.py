@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from econkg.cli import COMMANDS
 from econkg.queries import list_queries
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README_PATH = Path(__file__).resolve().parents[1] / "README.md"
+README = README_PATH.read_text(encoding="utf-8")
 
 
 def _documented(words: str) -> bool:
@@ -59,3 +61,35 @@ def test_ci_runs_the_readme_test_command():
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     test_command = README.split("```sh")[2].split("```")[0].strip()
     assert test_command.replace("python3 -m pip install", "python3 -m pip install --quiet") in ci
+
+
+# --- samples: the README's example outputs are what the commands print --------------------
+
+SAMPLE = re.compile(r"<!-- sample: (?P<command>econkg [^>]*?) -->\n```text\n(?P<output>.*?)```",
+                    re.S)
+
+
+def _run(command: str) -> str:
+    from click.testing import CliRunner
+
+    from econkg.cli import main
+
+    res = CliRunner().invoke(main, shlex.split(command)[1:])
+    assert res.exit_code == 0, (command, res.output)
+    return res.stdout
+
+
+def test_readme_has_samples():
+    assert len(SAMPLE.findall(README)) >= 3
+
+
+def test_readme_samples_are_what_the_commands_print(request):
+    """Run every `<!-- sample: econkg … -->` command and compare the whole output; with
+    --generate-snapshots, write the outputs into the README instead."""
+    if request.config.getoption("--generate-snapshots"):
+        text = SAMPLE.sub(lambda m: f"<!-- sample: {m['command']} -->\n```text\n"
+                                    f"{_run(m['command'])}```", README)
+        README_PATH.write_text(text, encoding="utf-8")
+        return
+    for m in SAMPLE.finditer(README):
+        assert _run(m["command"]) == m["output"], m["command"]

@@ -314,7 +314,7 @@ def test_named_query_by_chinese_name_and_csv(server):
         {"partner": "朝鲜", "format": "csv"})
     status, headers, body = http(url)
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
-    assert f"2730000000,,US dollar,,{DOC0},5,27.3亿美元" in body.decode("utf-8")
+    assert f"2730000000,,US dollar,,,fact,{DOC0},5,27.3亿美元" in body.decode("utf-8")
 
 
 @pytest.mark.parametrize("value", [

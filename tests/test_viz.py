@@ -59,24 +59,27 @@ LINKS = PREFIXES + """
 SELECT DISTINCT ?a ?b WHERE {
   {
     ?a ?p ?b . FILTER(STRSTARTS(STR(?p), "https://w3id.org/econkg/ontology#"))
+    FILTER NOT EXISTS { ?p ekg:structural true }  # statedBy, modality: not links
+    FILTER NOT EXISTS { ?a ekg:modality ?am FILTER(?am != ekg:Fact) }  # a planned event
   } UNION { ?a skos:broader ?b }
   UNION { ?f a ekg:TradeFlow ; ekg:supplier ?a ; ekg:recipient ?r ; ekg:via ?b }
   UNION { ?f a ekg:TradeFlow ; ekg:recipient ?a ; ekg:supplier ?s ; ekg:via ?b }
   UNION {
-    ?a ?pp ?st . ?st a ekg:Statement ; ?ps ?o ; ekg:via ?b .
+    ?a ?pp ?st . ?st a ekg:Statement ; ekg:modality ekg:Fact ; ?ps ?o ; ekg:via ?b .
     FILTER(STRSTARTS(STR(?ps), "https://w3id.org/econkg/prop/statement/"))
   } UNION {
-    ?s ?pp ?st . ?st a ekg:Statement ; ?ps ?a ; ekg:via ?b .
+    ?s ?pp ?st . ?st a ekg:Statement ; ekg:modality ekg:Fact ; ?ps ?a ; ekg:via ?b .
     FILTER(STRSTARTS(STR(?ps), "https://w3id.org/econkg/prop/statement/"))
   }
-  UNION { ?o a ekg:Observation ; ekg:reporter ?a ; ekg:partner ?b }
-  UNION { ?o a ekg:Observation ; ekg:reporter ?a ; ekg:commodity ?b
+  UNION { ?o a ekg:Observation ; ekg:modality ekg:Fact ; ekg:reporter ?a ; ekg:partner ?b }
+  UNION { ?o a ekg:Observation ; ekg:modality ekg:Fact ; ekg:reporter ?a ; ekg:commodity ?b
           FILTER NOT EXISTS { ?o ekg:partner ?x } }
-  UNION { ?o a ekg:Observation ; ekg:reporter ?a ; ekg:via ?b
+  UNION { ?o a ekg:Observation ; ekg:modality ekg:Fact ; ekg:reporter ?a ; ekg:via ?b
           FILTER EXISTS { { ?o ekg:partner ?x } UNION { ?o ekg:commodity ?y } } }
-  UNION { ?o a ekg:Observation ; ekg:partner ?a ; ekg:via ?b ; ekg:reporter ?r }
-  UNION { ?o a ekg:Observation ; ekg:commodity ?a ; ekg:via ?b ; ekg:reporter ?r
-          FILTER NOT EXISTS { ?o ekg:partner ?x } }
+  UNION { ?o a ekg:Observation ; ekg:modality ekg:Fact ; ekg:partner ?a ; ekg:via ?b ;
+             ekg:reporter ?r }
+  UNION { ?o a ekg:Observation ; ekg:modality ekg:Fact ; ekg:commodity ?a ; ekg:via ?b ;
+             ekg:reporter ?r FILTER NOT EXISTS { ?o ekg:partner ?x } }
   ?a rdfs:label ?la . ?b rdfs:label ?lb .
   FILTER(?a != ?b)
 """ + ENTITY_FILTER.format(v="a") + ENTITY_FILTER.format(v="b") + "}"

@@ -1,6 +1,7 @@
 """econkg: a cited knowledge graph of cross-border economic relations.
 
-Importing the package does no work: heavy libraries load inside the functions that need them.
+Importing the package does no work: heavy libraries load inside the functions that need them,
+and submodules load on first use (`econkg.viz.draw(...)` works after a bare `import econkg`).
 """
 
 from __future__ import annotations
@@ -45,3 +46,15 @@ def open_store(build_dir: str = "build", seeds: str | None = None) -> Any:
     from .resources import default_seeds_dir
 
     return _open(Path(build_dir), Path(seeds) if seeds else default_seeds_dir())
+
+
+# Submodules reachable as attributes of the package, imported on first access (PEP 562):
+# `import econkg; econkg.viz.draw(...)` works without importing every module up front.
+def __getattr__(name: str) -> Any:
+    import importlib.util
+
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

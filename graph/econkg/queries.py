@@ -11,8 +11,17 @@ Each file opens with a `#` header:
 
 A parameter's type says how a value given on the command line becomes an RDF term:
 `entity` (an id such as `dandong`, `kg:dandong`, a full IRI, or an English or Chinese name
-looked up in the graph), `string`, `integer`, `decimal`, `term` (an ontology term such as
-`ekg:Export`).
+looked up in the graph; an unknown name is an error with did-you-mean suggestions),
+`string`, `integer`, `decimal`, `term` (an ontology term such as `ekg:Export`), and
+`choice:a,b` (one of the listed words).
+
+Every parameter is always bound, so every parameter filters: a parameter left blank (default
+`-`) is bound to `ANY`, and the query reads `FILTER(?p = <urn:econkg:any> || ?x = ?p)`.
+(Pre-binding by substitution, as Oxigraph and remote endpoints need, cannot leave a variable
+unbound and test `BOUND`, and a free variable inside an OPTIONAL would let every value in.)
+
+Every answer has a `modality` column. "What is" questions take `include` (`facts`, the
+default, or `all`): with `facts` they leave out plans, proposals, projections and lacks.
 """
 
 from __future__ import annotations
@@ -31,8 +40,10 @@ from .namespaces import EKG, KG
 from .resources import queries_dir
 from .store import QueryError, Result, Store
 
-PARAM_TYPES = ("entity", "string", "integer", "decimal", "term")
-_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?:\s+(?P<default>\S+))?"
+PARAM_TYPES = ("entity", "string", "integer", "decimal", "term", "choice")
+ANY = URIRef("urn:econkg:any")
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?::(?P<choices>[\w,-]+))?"
+                       r"(?:\s+(?P<default>\S+))?"
                        r"(?:\s+[—-]+\s*(?P<doc>.*))?$")
 
 
@@ -42,6 +53,7 @@ class Param:
     type: str
     default: str | None
     doc: str = ""
+    choices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -54,6 +66,7 @@ class NamedQuery:
     columns: str
     text: str
     path: Path
+    order: str = ""
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -69,16 +82,17 @@ def parse_query_file(path: Path) -> NamedQuery:
     params: dict[str, Param] = {}
     for spec in header.get("param", []):
         m = _PARAM_RE.match(spec)
-        if not m or m["type"] not in PARAM_TYPES:
+        if not m or m["type"] not in PARAM_TYPES or (m["type"] == "choice") != bool(m["choices"]):
             raise ValueError(f"{path}: bad param line {spec!r} (write: NAME TYPE [DEFAULT] — "
-                             f"doc; TYPE one of {', '.join(PARAM_TYPES)})")
+                             f"doc; TYPE one of {', '.join(PARAM_TYPES)}, choice:a,b)")
         default = m["default"]
         params[m["name"]] = Param(m["name"], m["type"], None if default == "-" else default,
-                                  m["doc"] or "")
+                                  m["doc"] or "", tuple((m["choices"] or "").split(",")))
     title = (header.get("title") or [path.stem])[0]
     return NamedQuery(path.stem, title, " ".join(header.get("question-en", [])),
                       " ".join(header.get("question-zh", [])), params,
-                      " ".join(header.get("columns", [])), text, path)
+                      " ".join(header.get("columns", [])), text, path,
+                      " ".join(header.get("order", [])))
 
 
 def list_queries(folder: Path | None = None) -> list[NamedQuery]:
@@ -124,8 +138,53 @@ SELECT DISTINCT ?e WHERE {
 """
 
 
+_KNOWN = """
+SELECT DISTINCT ?e ?l WHERE {
+  { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l }
+  FILTER(STRSTARTS(STR(?e), "https://w3id.org/econkg/id/")
+         && !STRSTARTS(STR(?e), "https://w3id.org/econkg/id/statement/")
+         && !STRSTARTS(STR(?e), "https://w3id.org/econkg/id/flow/")
+         && !STRSTARTS(STR(?e), "https://w3id.org/econkg/id/observation/"))
+}
+"""
+_PREFIXES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")
+
+
+def _known_entities(store: Store) -> dict[str, str]:
+    """Every name an entity goes by (its id, labels and aliases) → its id."""
+    names: dict[str, str] = {}
+    for e, label in store.query(_PREFIXES + _KNOWN).rows:
+        ident = str(e).removeprefix(str(KG))
+        names.setdefault(ident, ident)
+        if label is not None:
+            names.setdefault(str(label), ident)
+    return names
+
+
+def _unknown_entity(param: Param, value: str, store: Store | None) -> QueryError:
+    from .seeds import did_you_mean
+
+    hint = ""
+    if store is not None:
+        names = _known_entities(store)
+        by_fold = {n.casefold(): i for n, i in names.items()}
+        close = did_you_mean(value.casefold(), set(by_fold))
+        if close:
+            words = close.removeprefix(" (did you mean ").removesuffix("?)").split(", ")
+            ids = sorted({by_fold[w] for w in words})
+            hint = f"; did you mean {', '.join(ids)}?"
+    return QueryError(f"parameter {param.name}: no entity called {value!r}{hint} "
+                      "(`econkg query entity-lookup -p name=…` finds ids)")
+
+
 def to_term(param: Param, value: str, store: Store | None = None) -> Node:
     """Turn a command-line value into the RDF term its parameter expects."""
+    if param.type == "choice":
+        if value not in param.choices:
+            raise QueryError(f"parameter {param.name}: {value!r} is not one of "
+                             f"{', '.join(param.choices)}")
+        return Literal(value)
     if param.type == "string":
         return Literal(value)
     if param.type == "integer":
@@ -157,7 +216,8 @@ def to_term(param: Param, value: str, store: Store | None = None) -> Node:
             raise QueryError(f"parameter {param.name}: {value!r} is not a valid IRI")
         return URIRef(value)
     local = value.removeprefix("kg:")
-    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", local):
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", local) and (store is None
+                                                       or _exists(store, KG[local])):
         return KG[local]
     if store is not None:
         res = store.query(
@@ -171,7 +231,12 @@ def to_term(param: Param, value: str, store: Store | None = None) -> Node:
             names = ", ".join(str(h).rsplit("/", 1)[-1] for h in hits)
             raise QueryError(f"parameter {param.name}: {value!r} names several entities "
                              f"({names}); give the id")
-    raise QueryError(f"parameter {param.name}: no entity called {value!r}")
+    raise _unknown_entity(param, value, store)
+
+
+def _exists(store: Store, node: URIRef) -> bool:
+    res = store.query(_PREFIXES + "ASK { ?e rdfs:label ?l }", {"e": node})
+    return bool(res.boolean)
 
 
 def bindings_for(query: NamedQuery, params: dict[str, Any],
@@ -183,7 +248,9 @@ def bindings_for(query: NamedQuery, params: dict[str, Any],
     out: dict[str, Node] = {}
     for name, p in query.params.items():
         value = params.get(name, p.default)
-        if value is None or value == "":
+        if value is None or value == "" or value == "-":
+            if p.type in ("entity", "term"):
+                out[name] = ANY  # every parameter filters; ANY lets every value through
             continue
         out[name] = value if isinstance(value, Node) else to_term(p, str(value), store)
     return out

@@ -5,6 +5,13 @@ Layout of the dataset:
   with their statement nodes, events, citations, and the document's own description;
 - a graph of entity descriptions (labels, codes, place hierarchy, coordinates);
 - the ontology and its alignments.
+Every statement node, flow, observation and event carries its modality (ekg:Fact,
+ekg:Plan, ekg:Proposal, ekg:Projection, ekg:Lack) and who states it (ekg:statedBy: the
+entity the row names, else each citing document). As Wikidata writes truthy triples only
+for its best-ranked statements, only reported facts get a direct triple (`china
+ekg:invests russia`), and only reported flows are ekg:TradeFlow; a plan, proposal,
+projection or lack lives on its statement node (or ekg:NonFactualFlow) alone, so a query
+that never mentions modality never reads a proposal as a fact.
 IRIs are derived from seed ids and content hashes, so two builds give the same IRIs.
 """
 
@@ -47,6 +54,8 @@ from .seeds import (
 
 APPROX_TERMS = {"about": EKG.About, "nearly": EKG.Nearly, "more-than": EKG.MoreThan,
                 "less-than": EKG.LessThan}
+MODALITY_TERMS = {"fact": EKG.Fact, "plan": EKG.Plan, "proposal": EKG.Proposal,
+                  "projection": EKG.Projection, "lack": EKG.Lack}
 
 
 def _hash(*parts: str, n: int = 12) -> str:
@@ -134,31 +143,45 @@ def build_dataset(seeds: Seeds, ontology: Graph) -> Dataset:
     def in_graphs(citations: list[Citation]) -> list[Graph]:
         return [graphs[name] for name in sorted({c.source for c in citations})]
 
+    def claim(node: URIRef, modality: str, stated_by: str,
+              citations: list[Citation]) -> None:
+        """Modality and attribution, in every graph that cites the node."""
+        for name in sorted({c.source for c in citations}):
+            g = graphs[name]
+            g.add((node, EKG.modality, MODALITY_TERMS[modality or "fact"]))
+            g.add((node, EKG.statedBy, iri(stated_by) if stated_by else source_iri(name)))
+
     for entity in seeds.entities.values():
         if entity.kind == "events":
             _add_event(ents, in_graphs(entity.citations), entity, iri)
             cite(KG[entity.id], entity.citations)
+            claim(KG[entity.id], entity.extra.get("modality", "fact"),
+                  entity.extra.get("stated_by", ""), entity.citations)
 
     for flow in seeds.flows.values():
         for g in in_graphs(flow.citations):
             _add_flow(g, flow, seeds, iri)
         cite(flow_iri(flow.id), flow.citations)
+        claim(flow_iri(flow.id), flow.modality, flow.stated_by, flow.citations)
         _statement(graphs, iri(flow.supplier), "exportsTo", iri(flow.recipient), flow.period,
-                   flow.commodity, flow.via, "", flow.citations, iri, cite)
-        if flow.commodity:
+                   flow.commodity, flow.via, "", flow.citations, iri, cite,
+                   flow.modality, flow.stated_by, claim)
+        if flow.commodity and flow.modality == "fact":
             for g in in_graphs(flow.citations):
                 g.add((iri(flow.supplier), EKG.exports, iri(flow.commodity)))
                 g.add((iri(flow.recipient), EKG.imports, iri(flow.commodity)))
 
     for rel in seeds.relations:
         _statement(graphs, iri(rel.subject), rel.predicate, iri(rel.object), rel.period,
-                   rel.commodity, rel.via, rel.note_en, rel.citations, iri, cite)
+                   rel.commodity, rel.via, rel.note_en, rel.citations, iri, cite,
+                   rel.modality, rel.stated_by, claim)
 
     for obs in seeds.observations:
         g = graphs[obs.citation.source]
         node = observation_iri(obs.id)
         _add_observation(g, node, obs, seeds, iri)
         cite(node, [obs.citation])
+        claim(node, obs.modality, obs.stated_by, [obs.citation])
     return ds
 
 
@@ -265,16 +288,20 @@ def _label(seeds: Seeds, ident: str, lang: str) -> str:
 
 def _add_flow(g: Graph, f: Flow, seeds: Seeds, iri: _Resolver) -> None:
     node = flow_iri(f.id)
-    g.add((node, RDF.type, EKG.TradeFlow))
+    # Only reported trade is a TradeFlow: a planned, proposed, expected or lacking flow must
+    # not look like trade to a query that asks for ekg:TradeFlow.
+    g.add((node, RDF.type, EKG.TradeFlow if f.modality == "fact" else EKG.NonFactualFlow))
     g.add((node, EKG.supplier, iri(f.supplier)))
     g.add((node, EKG.recipient, iri(f.recipient)))
     what_en = _label(seeds, f.commodity, "en") if f.commodity else "goods"
     what_zh = _label(seeds, f.commodity, "zh") if f.commodity else "商品"
+    mark = "" if f.modality == "fact" else f"[{f.modality}] "
     g.add((node, RDFS.label, Literal(
-        f"{_label(seeds, f.supplier, 'en')} → {_label(seeds, f.recipient, 'en')}: {what_en}",
+        f"{mark}{_label(seeds, f.supplier, 'en')} → {_label(seeds, f.recipient, 'en')}: "
+        f"{what_en}",
         lang="en")))
     g.add((node, RDFS.label, Literal(
-        f"{_label(seeds, f.supplier, 'zh')}→{_label(seeds, f.recipient, 'zh')}：{what_zh}",
+        f"{mark}{_label(seeds, f.supplier, 'zh')}→{_label(seeds, f.recipient, 'zh')}：{what_zh}",
         lang="zh")))
     if f.commodity:
         g.add((node, EKG.commodity, iri(f.commodity)))
@@ -292,15 +319,23 @@ def _add_flow(g: Graph, f: Flow, seeds: Seeds, iri: _Resolver) -> None:
 
 def _statement(graphs: dict[str, Graph], s: URIRef, predicate: str, o: URIRef,
                period: Period | None, commodity: str, via: tuple[str, ...], note: str,
-               citations: list[Citation], iri: _Resolver, cite) -> None:
-    """The direct triple plus a Wikidata-style statement node with qualifiers and references."""
-    key = (str(s), predicate, str(o), period.text if period else "", commodity, "|".join(via))
+               citations: list[Citation], iri: _Resolver, cite, modality: str = "fact",
+               stated_by: str = "", claim=None) -> None:
+    """A Wikidata-style statement node with qualifiers, modality and references, plus the
+    direct ("truthy") triple when the statement is a reported fact."""
+    modality = modality or "fact"
+    key: tuple[str, ...] = (str(s), predicate, str(o), period.text if period else "",
+                            commodity, "|".join(via))
+    if modality != "fact" or stated_by:  # facts keep the IRIs they had before modality
+        key += (modality, stated_by)
     st = KG["statement/" + _hash(*key, n=16)]
     for name in sorted({c.source for c in citations}):
         g = graphs[name]
-        g.add((s, EKG[predicate], o))
+        if modality == "fact":
+            g.add((s, EKG[predicate], o))
         g.add((s, P[predicate], st))
         g.add((st, RDF.type, EKG.Statement))
+        g.add((st, EKG.relation, EKG[predicate]))
         g.add((st, PS[predicate], o))
         _period(g, st, period)
         if commodity:
@@ -309,6 +344,8 @@ def _statement(graphs: dict[str, Graph], s: URIRef, predicate: str, o: URIRef,
             g.add((st, EKG.via, iri(v)))
         _note(g, st, note)
     cite(st, citations)
+    if claim is not None:
+        claim(st, modality, stated_by, citations)
 
 
 MEASURE_LABELS = {"TradeValue": "trade", "ExportValue": "exports", "ImportValue": "imports",
@@ -339,8 +376,16 @@ def _add_observation(g: Graph, node: URIRef, o: Observation, seeds: Seeds,
     g.add((node, EKG.isApproximate, Literal(o.approx is not None)))
     if o.approx:
         g.add((node, EKG.approximation, APPROX_TERMS[o.approx]))
+    if o.counts:
+        g.add((node, EKG.counts, Literal(o.counts, lang="en")))
+    if o.share_of:
+        g.add((node, EKG.shareOf, Literal(o.share_of, lang="en")))
+    if o.restates:
+        g.add((node, EKG.restates, observation_iri(o.restates)))
     _note(g, node, o.note_en)
     parts = [MEASURE_LABELS.get(o.measure, o.measure), _label(seeds, o.reporter, "en")]
+    if o.modality and o.modality != "fact":
+        parts.insert(0, f"[{o.modality}]")
     if o.partner:
         parts.append("– " + _label(seeds, o.partner, "en"))
     if o.commodity:

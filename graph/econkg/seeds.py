@@ -770,8 +770,14 @@ def did_you_mean(word: str, known: set[str]) -> str:
     """A hint naming the closest known words, or "" when nothing is close."""
     import difflib
 
-    close = difflib.get_close_matches(word, sorted(known), n=3)
+    close = difflib.get_close_matches(word, sorted(known), n=3, cutoff=similarity_cutoff(word))
     return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def similarity_cutoff(word: str) -> float:
+    """How close a suggestion must be. Chinese names are two or three characters, so one
+    wrong character (丹冬 for 丹东) already halves difflib's ratio; accept that for them."""
+    return 0.5 if any("\u3400" <= ch <= "\u9fff" for ch in word) else 0.6
 
 
 def _check_iso(e: Entity, problems: list[str]) -> None:

@@ -16,7 +16,7 @@ def _run_build(obj: Context, write: bool) -> None:
     from ..store import StoreError
 
     started = time.perf_counter()
-    click.echo(f"seeds: {obj.seeds}", err=True)
+    click.echo(f"seed tables: {obj.seeds.resolve()}", err=True)
     try:
         result = build(obj.seeds, progress=lambda step: click.echo(f"… {step}", err=True))
     except SeedError as exc:

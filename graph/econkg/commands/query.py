@@ -38,7 +38,12 @@ def emit_rows(variables: list[str], records: list[dict], fmt: str) -> None:
         from ..tables import format_table
 
         rows = [{v: r.get(v) for v in variables} for r in records]
-        click.echo(format_table(rows) if rows else "(no rows)")
+        if not rows:
+            click.echo("(no rows)")  # one line, on standard output only
+            return
+        # Fit the terminal; a table piped to a file or another program keeps whole cells.
+        width = None if sys.stdout.isatty() else 10**9
+        click.echo(format_table(rows, max_width=width))
         click.echo(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", err=True)
 
 
@@ -58,8 +63,9 @@ def queries(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([{
             "name": q.name, "title": q.title, "question_en": q.question_en,
-            "question_zh": q.question_zh,
-            "params": {p.name: {"type": p.type, "default": p.default, "doc": p.doc}
+            "question_zh": q.question_zh, "columns": q.columns, "order": q.order,
+            "params": {p.name: {"type": p.type, "default": p.default, "doc": p.doc,
+                                **({"choices": list(p.choices)} if p.choices else {})}
                        for p in q.params.values()},
         } for q in items], ensure_ascii=False, indent=1))
         return
@@ -68,7 +74,7 @@ def queries(as_json: bool) -> None:
     click.echo(format_table([{
         "name": q.name, "title": q.title,
         "parameters": ", ".join(f"{p.name}={p.default or ''}" for p in q.params.values()),
-    } for q in items]))
+    } for q in items], max_width=None if sys.stdout.isatty() else 10**9))
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -98,14 +104,20 @@ def query(obj: Context, name: str | None, params: tuple[str, ...], query_file,
           sparql: str | None, endpoint: str | None, fmt: str) -> None:
     """Answer a named question, or run your own SPARQL.
 
-    Every named question returns its citations (source, line, quote) per row. Parameters
-    are bound as RDF terms, never pasted into the query text.
+    Every named question returns its citations (source, line, quote) and a modality column
+    per row; "what is" questions give reported facts only unless `-p include=all` adds
+    plans, proposals, projections and lacks. Every parameter filters; a blank one means
+    "any". An unknown entity name is an error with suggestions. Rows come in the order the
+    question's header documents (`econkg queries --json`). Parameters are bound as RDF
+    terms, never pasted into the query text.
 
     \b
     Example:
       econkg query trade-over-time
       econkg query trade-over-time -p reporter=russia -p partner=south-korea --format csv
       econkg query entity-lookup -p name=丹东
+      econkg query plans-and-expectations -p country=russia -p only=proposal
+      econkg query barter-exchange -p include=all
       econkg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
       econkg query trade-over-time --endpoint http://127.0.0.1:7878/sparql
     """

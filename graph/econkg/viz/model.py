@@ -326,7 +326,9 @@ def resolve_entity(model: Model, text: str) -> str:
         for x in (e.id, e.label_en, e.label_zh, *e.aliases):
             if x:
                 names.setdefault(x.casefold(), e.id)
-    close = difflib.get_close_matches(want, list(names), n=3, cutoff=0.6)
+    from ..seeds import similarity_cutoff
+
+    close = difflib.get_close_matches(want, list(names), n=3, cutoff=similarity_cutoff(want))
     hint = f"; did you mean {', '.join(sorted({names[c] for c in close}))}?" if close else ""
     raise VizError(f"no entity called {raw!r}{hint}")
 
