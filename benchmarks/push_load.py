@@ -103,10 +103,9 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir())
                     / "econkg-push-bench")
     args = ap.parse_args()
-    from triplestores import start_oxigraph, start_virtuoso, stop
-
     from econkg.pipeline import open_store
     from econkg.store import RemoteStore
+    from triplestores import start_oxigraph, start_virtuoso, stop
 
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
