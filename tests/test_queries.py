@@ -330,6 +330,9 @@ def honours(ix: Index, name: str, p: dict[str, str | None], row: dict) -> bool:
             return False
         return _entity_in(ix, row["aboutName"], p["country"]) and _claim_check(
             ix, row, lambda c: c.get("modality") != {"Fact"})
+    if name == "reconcile":
+        return (_any(p["reporter"]) or row["reporter_id"] == p["reporter"]) and (
+            _any(p["partner"]) or row["partner_id"] == p["partner"])
     if name == "platform-goods":
         return _any(p["platform"]) or row["platformName"] == ix.label(p["platform"])
     if name == "entity-lookup":
