@@ -445,7 +445,7 @@ def test_verify_citations_checks_the_sign_against_the_whole_line(tmp_path, mini_
     src = "005_0123456789abcdef.txt"
     texts = tmp_path / "texts"
     texts.mkdir()
-    (texts / src).write_text("价格下跌，拉低了整体进口增速1.4个百分点。\n", encoding="utf-8")
+    (texts / src).write_text("受价格下跌影响，进口增速被拉低1.4个百分点。\n", encoding="utf-8")
     with (mini_seeds / "sources.csv").open("a", encoding="utf-8") as h:
         h.write(f"{src},快报,Bulletin,2019-04-12,,bulletin,zh,1\n")
     (mini_seeds / "observations").mkdir()
