@@ -9,7 +9,7 @@ engine taken out and nothing else:
   decimal), and Virtuoso's 1/0 for a boolean expression compares equal to true/false;
 - a plain literal equals an xsd:string of the same text;
 - a GROUP_CONCAT cell compares as the multiset of its parts, since SPARQL does not define
-  the order in which GROUP_CONCAT joins them.
+  the order in which GROUP_CONCAT joins them, and an empty one equals an unbound one.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def _cell(term):
             except InvalidOperation:
                 pass
         text = str(term)
+        if not text:  # GROUP_CONCAT over nothing: "" on Virtuoso (as the spec has it),
+            return None  # unbound on Oxigraph
         for sep in SEPARATORS:
             if sep in text:
                 text = sep.join(sorted(text.split(sep)))
