@@ -110,8 +110,15 @@ def test_oxigraph_server_gives_the_same_answer(engines, name, params):
 # tags on aggregates, OPTIONAL label lookups); the questions are not yet rewritten for it.
 # Each difference is reported, not hidden: an xfail with the counts, and an XPASS once a
 # question agrees.
+# Sending these to Virtuoso 7.2.5 kills the server process (seen on Debian 12's package);
+# they are not sent, so that the other comparisons run against a live server.
+CRASHES_VIRTUOSO = {"plans-and-expectations"}
+
+
 @pytest.mark.parametrize("name,params", _cases())
 def test_virtuoso_gives_the_same_answer(engines, name, params):
+    if name in CRASHES_VIRTUOSO:
+        pytest.xfail(f"{name} makes Virtuoso 7.2.5 exit; not sent")
     try:
         missing, extra, message = _compare(engines, "virtuoso", name, params)
     except Exception as exc:  # Virtuoso dropping the connection or refusing the query
