@@ -21,13 +21,17 @@ def remote(oxigraph_server, tmp_path_factory, seeds_dir):
                                     "push", "--endpoint", oxigraph_server.query])
     assert res.exit_code == 0, res.output
     tmp = tmp_path_factory.mktemp("remote-serve")
-    with running_server(tmp, "--endpoint", oxigraph_server.query, "--max-rows", "5",
+    with running_server(tmp, "--endpoint", oxigraph_server.query, "--max-rows", "3",
                         "--no-cache") as (base, _proc, log):
         yield base, log
 
 
-def test_queries_are_answered_by_the_remote_store(remote):
+def test_queries_are_answered_by_the_remote_store(remote, oxigraph_server):
     base, _ = remote
+    status, _, body = http(f"{base}/health")
+    health = json.loads(body)
+    assert status == 200 and health["isolated"] is False
+    assert health["remote"] == oxigraph_server.query.split("/")[2]
     status, _, body = get(base, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
                                 "application/sparql-results+json")
     assert status == 200, body
@@ -41,7 +45,7 @@ def test_named_questions_run_remotely_with_the_row_cap(remote):
                                  headers={"Accept": "text/csv"})
     assert status == 200, body
     lines = body.decode("utf-8").strip().splitlines()
-    assert len(lines) == 1 + 5 and headers["X-SPARQL-MaxRows"] == "5"
+    assert len(lines) == 1 + 3 and headers["X-SPARQL-MaxRows"] == "3"
     assert "000_9e5f7cb7cd004f31.txt" in body.decode("utf-8")
 
 
