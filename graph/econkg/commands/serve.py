@@ -117,10 +117,9 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max
                         workers=workers or default_workers(), host_names=names,
                         cors_origins=tuple(cors_origins), isolate_network=not no_isolation,
                         cache_entries=0 if no_cache else Settings().cache_entries)
-    if endpoint:
-        dataset = _remote(endpoint, user, password_env, settings)
-    else:
-        dataset = obj.store()  # opened read-only by every worker; nothing is loaded
+    # a remote store behind the guard rails, or the published store, which every worker
+    # opens read-only (nothing is loaded)
+    dataset = _remote(endpoint, user, password_env, settings) if endpoint else obj.store()
     shown = f"[{host}]" if ":" in host else host
     obj.note(f"econkg: SPARQL endpoint on http://{shown}:{port}/sparql, query page on "
              f"http://{shown}:{port}/ (Ctrl-C stops)")
