@@ -56,13 +56,7 @@ def push(obj: Context, endpoint: str, graph_store: str | None, update_url: str |
     from ..push.plan import local_graphs, make_plan, remote_state
     from ..push.run import State, push_graph, remove_graph
 
-    password = None
-    if password_env:
-        if user is None:
-            raise click.UsageError("--password-env needs --user")
-        if password_env not in os.environ:
-            raise click.UsageError(f"environment variable {password_env} is not set")
-        password = os.environ[password_env]
+    password = password_from_env(user, password_env)
     try:
         urls = derive_urls(endpoint, graph_store, update_url, authenticated=user is not None)
         client = Client(urls, user, password, timeout=timeout)
@@ -95,6 +89,18 @@ def push(obj: Context, endpoint: str, graph_store: str | None, update_url: str |
     except PushError as exc:
         raise click.ClickException(f"{exc}\nrun the same command again to resume") from None
     click.echo(f"pushed {len(todo)} graph(s), {total:,} triples, to {host}", err=True)
+
+
+def password_from_env(user: str | None, password_env: str | None) -> str | None:
+    """The password named by --password-env (never taken from the command line, where
+    `ps` would show it); shared by `push` and `serve --endpoint`."""
+    if not password_env:
+        return None
+    if user is None:
+        raise click.UsageError("--password-env needs --user")
+    if password_env not in os.environ:
+        raise click.UsageError(f"environment variable {password_env} is not set")
+    return os.environ[password_env]
 
 
 def _oxigraph(obj: Context):

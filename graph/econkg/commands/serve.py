@@ -127,18 +127,11 @@ def serve(obj: Context, host: str, port: int, timeout: float, max_rows: int, max
 
 
 def _remote(endpoint: str, user: str | None, password_env: str | None, settings):
-    import os
-
     from ..serve.pool import ServerError
     from ..serve.remote import RemotePool
+    from .push import password_from_env
 
-    password = None
-    if password_env:
-        if user is None:
-            raise click.UsageError("--password-env needs --user")
-        if password_env not in os.environ:
-            raise click.UsageError(f"environment variable {password_env} is not set")
-        password = os.environ[password_env]
+    password = password_from_env(user, password_env)
     try:
         pool = RemotePool(endpoint, settings, user=user, password=password)
         pool.start()
