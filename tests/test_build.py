@@ -294,6 +294,26 @@ def test_cli_import_loads_no_heavy_library():
     assert out == "[]"
 
 
+def test_query_command_reads_the_store_without_rdflib(built, tmp_path):
+    """`econkg query` on a published build opens the Oxigraph store and prints: no rdflib,
+    pyshacl or pandas is imported, so it starts fast (and its rows are the usual ones)."""
+    from conftest import SEEDS
+    from econkg.pipeline import write_build
+
+    write_build(built, tmp_path / "b", SEEDS)
+    code = ("import sys\nfrom econkg.cli import main\ntry:\n"
+            f"    main(['--seeds', {str(SEEDS)!r}, '--build-dir', {str(tmp_path / 'b')!r}, "
+            "'query', 'trade-over-time', '--format', 'csv'])\n"
+            "except SystemExit as exc:\n    code = exc.code\n"
+            "heavy = [m for m in ('rdflib', 'pyshacl', 'pandas', 'networkx', 'fastapi') "
+            "if m in sys.modules]\nprint(code, heavy, file=sys.stderr)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert res.stderr.strip().splitlines()[-1] == "0 []"
+    assert "2025,trade value,total trade,2730000000,,US dollar,,,fact," \
+           "000_9e5f7cb7cd004f31.txt,5,27.3亿美元" in res.stdout.splitlines()
+
+
 def test_help_lists_every_command():
     """The Commands section of --help names exactly the commands the CLI has."""
     from econkg.cli import COMMANDS

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph
-from rdflib.namespace import SH
+if TYPE_CHECKING:  # imported where used, so `pipeline` (and `econkg query`) stays light
+    from rdflib import Dataset, Graph
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Violation:
 
 def union_graph(ds: Dataset | Graph) -> Graph:
     """All triples of every named graph in one graph (what SHACL and exports see)."""
+    from rdflib import Dataset, Graph
+
     if not isinstance(ds, Dataset):
         return ds
     g = Graph()
@@ -34,6 +37,7 @@ def union_graph(ds: Dataset | Graph) -> Graph:
 def validate(data: Dataset | Graph, shapes: Graph) -> list[Violation]:
     """Validate data (ontology included, so subclass targets resolve); [] means it conforms."""
     import pyshacl
+    from rdflib.namespace import SH
 
     # inplace: the union graph is our own throw-away copy, and with no inference pySHACL
     # writes nothing into it; not cloning it again saves about a third of the time.
