@@ -159,10 +159,17 @@ def shacl_key(ntriples: bytes, shapes: bytes) -> str:
     return h.hexdigest()
 
 
+# rudof holds about 7 kB per triple while it validates (pySHACL over rdflib about a fifth of
+# that, in ten times the time): above this many quads pySHACL decides, so that memory
+# stays bounded (benchmarks/seed_scale.py measures both sides of the line).
+RUDOF_MAX_QUADS = 150_000
+
+
 def check_shapes_of(quads: QuadSink, lines: list[bytes],
                     verdicts: Path | None = None) -> tuple[list[Violation], dict[str, Any]]:
     """SHACL over the union graph, ontology included (so subclass targets resolve): rudof
-    decides; when it finds violations, pySHACL writes the report (see validate.py). If the
+    decides (up to RUDOF_MAX_QUADS); when it finds violations, or the graph is larger,
+    pySHACL validates and writes the report (see validate.py). If the
     engines disagree the build is refused with rudof's findings: a rule one real engine
     says is broken is not waved through."""
     from .validate import conforms, validate
@@ -176,7 +183,8 @@ def check_shapes_of(quads: QuadSink, lines: list[bytes],
         seen = read_manifest(release).get("shacl", {}) if release else {}
         if seen.get("key") == key and seen.get("conforms") is True:
             return [], {**seen, "reused": True}
-    verdict = conforms(ntriples, shapes.decode("utf-8"))
+    verdict = conforms(ntriples, shapes.decode("utf-8")) \
+        if len(lines) <= RUDOF_MAX_QUADS else None
     if verdict is not None and verdict[0]:
         return [], {"key": key, "conforms": True, "engine": "rudof"}
     violations = validate(quads.union_graph(), load_shapes())
