@@ -433,3 +433,29 @@ def test_statement_value_shape_lists_every_seed_relation():
     listed = {str(p).rsplit("/", 1)[-1]
               for p in Collection(shapes, shapes.value(path, SH.alternativePath))}
     assert listed == schema_from(load_ontology()).seed_relations
+
+
+def test_the_quads_the_build_loads_are_rdflibs(built):
+    """The build writes N-Quads from its quads without rdflib's store; the lines are the
+    ones rdflib's serializer writes for the same dataset, odd literals included."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from econkg.quadsink import QuadSink
+
+    def lines(data: bytes) -> set[bytes]:
+        return {ln for ln in data.split(b"\n") if ln.strip()}
+
+    assert lines(built.quads.nquads()) == lines(built.dataset.serialize(format="nquads",
+                                                                         encoding="utf-8"))
+    sink = QuadSink()
+    g = sink.graph(URIRef("urn:econkg:g"))
+    x = URIRef("urn:econkg:x")
+    odd = [Literal("x", lang="en"), Literal("x", lang="zh"), Literal("1", datatype=XSD.integer),
+           Literal("01", datatype=XSD.integer), Literal('a "b"\n\\c\u2028'), BNode("b1"),
+           URIRef("b1"), Literal("b1")]
+    for o in odd:
+        g.add((x, x, o))
+    assert lines(sink.nquads()) == lines(sink.to_dataset().serialize(format="nquads",
+                                                                     encoding="utf-8"))
+    assert len(lines(sink.nquads())) == len(odd) - 1  # "1" and "01" are one integer

@@ -49,11 +49,25 @@ class QuadSink:
         return g
 
     def nquads(self) -> bytes:
-        """N-Quads, one line per quad, as rdflib's serializer writes them."""
-        from rdflib.plugins.serializers.nquads import _nq_row
+        """N-Quads, one line per quad, as rdflib's serializer writes them (its own term
+        writers; each IRI and blank node written once, as they recur in most quads —
+        literals are not cached, since rdflib's Literal equality is by value: "1" and
+        "01" as integers, or @en and @EN, are equal keys but different text)."""
+        from rdflib import Literal
+        from rdflib.plugins.serializers.nt import _quoteLiteral
 
-        return "".join(_nq_row((s, p, o), g) for s, p, o, g in self.quads).encode(
-            "utf-8", "replace")
+        written: dict = {}
+
+        def text(term) -> str:
+            if isinstance(term, Literal):
+                return _quoteLiteral(term)
+            out = written.get(term)
+            if out is None:
+                out = written[term] = term.n3()
+            return out
+
+        return "".join(f"{text(s)} {text(p)} {text(o)} {text(g)} .\n"
+                       for s, p, o, g in self.quads).encode("utf-8", "replace")
 
     def union_graph(self) -> Graph:
         """Every triple of every graph in one rdflib Graph (what pySHACL validates)."""
