@@ -33,7 +33,7 @@ from econkg.queries import (
     result_records,
     run_named,
 )
-from econkg.store import QueryError
+from econkg.store import QueryError, to_rdflib
 
 HERE = Path(__file__).parent
 EXPECTED = HERE / "queries"
@@ -738,3 +738,37 @@ def test_every_claim_says_who_states_it(ox):
         SELECT ?x WHERE { ?x ekg:citation ?c . FILTER NOT EXISTS { ?x ekg:statedBy ?who } }
         LIMIT 5""").rows
     assert missing == []
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_native_values_are_rdflibs(store, name):
+    """`econkg query` reads Oxigraph's terms directly (`native_value`); every value of every
+    named question is what reading them as rdflib terms (`python_value`) gives."""
+    from econkg.queries import python_value
+
+    q = get_query(name)
+    params = {"include": "all"} if "include" in q.params else {}
+    result = store.query(q.text, bindings_for(q, params, store, native=True))
+    assert result.native is not None
+    via_rdflib = [{v: python_value(t) for v, t in zip(result.variables, row, strict=True)}
+                  for row in result.rows]
+    assert result_records(result) == via_rdflib
+    assert [[type(x) for x in r.values()] for r in result_records(result)] == \
+           [[type(x) for x in r.values()] for r in via_rdflib]
+    assert bindings_for(q, params, store) == {
+        k: to_rdflib(v) for k, v in bindings_for(q, params, store, native=True).items()}
+
+
+@pytest.mark.parametrize("lexical,datatype", [
+    ("007", "integer"), (" 7", "integer"), ("x", "integer"), ("27.30", "decimal"),
+    ("1E3", "double"), ("INF", "double"), ("true", "boolean"), ("1", "boolean"),
+    ("TRUE", "boolean"), ("2025", "gYear"), ("2025-01-01", "date"), ("abc", "string")])
+def test_native_value_matches_python_value(lexical, datatype):
+    import pyoxigraph as ox
+
+    from econkg.queries import native_value, python_value
+
+    term = ox.Literal(lexical, datatype=ox.NamedNode(f"http://www.w3.org/2001/XMLSchema#"
+                                                     f"{datatype}"))
+    assert native_value(term) == python_value(to_rdflib(term))
+    assert type(native_value(term)) is type(python_value(to_rdflib(term)))
