@@ -388,6 +388,24 @@ def _entities(root: Path) -> dict[str, dict]:
     return out
 
 
+def test_ingesting_a_dataset_again_replaces_it_and_keeps_the_others(root, tmp_path):
+    first = gen.write(tmp_path / "a.csv", RECONCILE_ROWS + filler(150))
+    other = gen.write(tmp_path / "b.csv", RECONCILE_ROWS[:2])
+    assert cli(root, "ingest", "comtrade", str(first), "--dataset", "a").exit_code == 0
+    assert cli(root, "ingest", "comtrade", str(other), "--dataset", "b").exit_code == 0
+    second = gen.write(tmp_path / "a2.csv", RECONCILE_ROWS[:3])
+    assert cli(root, "ingest", "comtrade", str(second), "--dataset", "a").exit_code == 0
+    count = "SELECT ?g (COUNT(?o) AS ?n) WHERE { GRAPH ?g { ?o ekg:sourceRow ?r } } GROUP BY ?g"
+    sizes = {r["g"].rsplit("/", 1)[-1]: r["n"] for r in select(root, count)}
+    assert sizes == {"a": 3, "b": 2}
+    manifest = read_manifest(current_release(root))
+    assert {d["name"]: d["rows"] for d in manifest["datasets"]} == {"a": 3, "b": 2}
+    # the documents' graphs came through the copy whole
+    assert select(root, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                        "FILTER(!STRSTARTS(STR(?g), 'https://w3id.org/econkg/graph/stat/')) }"
+                  )[0]["n"] == manifest["triples"]
+
+
 def test_the_manifest_counts_the_triples_the_store_holds(root, tmp_path):
     path = gen.write(tmp_path / "count.csv", RECONCILE_ROWS + filler(300))
     assert cli(root, "ingest", "comtrade", str(path), "--dataset", "count").exit_code == 0

@@ -187,10 +187,11 @@ def ingest_comtrade(path: Path, root: Path, seeds_dir: Path, *, dataset: str | N
         manifest = read_manifest(release)
         source = OxigraphStore.open(release / STORE_DIR)
         resolver = _resolver(source)
-        store = source.copy_to(staging / STORE_DIR)
+        if graph in source.named_graphs():  # a dataset replaced: copy all but its graph
+            store = source.copy_without(staging / STORE_DIR, graph)
+        else:
+            store = source.copy_to(staging / STORE_DIR)
         del source
-        if graph in store.named_graphs():
-            store.remove_graphs([graph])
         writer = RowWriter(name, resolver)
         state: dict[str, Any] = {"problems": []}
         errors: list[BaseException] = []
