@@ -51,7 +51,9 @@ ENV = dict(os.environ, PYTHONPATH=str(ROOT / "graph"))
 TOP10_PARAMS = {"reporter": "china", "flow": "ekg:Export", "period": "2020", "level": "2",
                 "dataset": "bench"}
 # The same sums straight from the rows, without the slice (the best formulation found:
-# the reporter's and the period's rows are found by two index ranges and hash-joined).
+# the reporter's and the period's rows are found by two index ranges and hash-joined; the
+# per-row checks are written so they stay lookups — `FILTER NOT EXISTS { ?o ekg:isMirror
+# true }` instead costs 20 x, and the chapter test as a join outside the graph 40 x).
 TOP10_RAW = """
 PREFIX ekg: <https://w3id.org/econkg/ontology#>
 PREFIX kg: <https://w3id.org/econkg/id/>
@@ -61,12 +63,12 @@ SELECT ?partner (SUM(?v) AS ?total) WHERE {
     { SELECT ?o WHERE { ?o ekg:reporter kg:china } }
     ?o ekg:flow ekg:Export ; ekg:commodity ?k ; ekg:partner ?partner ; ekg:value ?v ;
        ekg:unit ekg:USD .
-    FILTER NOT EXISTS { ?o ekg:isMirror true }
+    OPTIONAL { ?o ekg:isMirror ?mirror } FILTER(!COALESCE(?mirror, false))
     FILTER NOT EXISTS {
       ?o ekg:customsProcedure|ekg:modeOfTransport|ekg:modeOfSupply|ekg:secondPartner ?b }
     FILTER NOT EXISTS { ?partner ekg:m49Code "0" }
+    FILTER EXISTS { GRAPH ?cg { ?k a ekg:HSChapter } }
   }
-  ?k a ekg:HSChapter
 } GROUP BY ?partner ORDER BY DESC(?total) ?partner LIMIT 10
 """
 # What earlier runs timed, kept for comparison only: every row of China's exports summed,

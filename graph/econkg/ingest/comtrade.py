@@ -261,7 +261,7 @@ _P = {name: f" <{EKG}{name}> " for name in (
     "isAggregate", "quantity", "netWeight", "altQuantity", "grossWeight", "cifValue",
     "fobValue", "isQuantityEstimated", "isNetWeightEstimated", "quantityUnit",
     "altQuantityUnit", "customsProcedure", "modeOfSupply", "modeOfTransport",
-    "secondPartner", "legacyEstimationFlag", "aggregationLevel")}
+    "secondPartner", "legacyEstimationFlag", "aggregationLevel", "sliceReporter")}
 _TYPES = f" {RDF_TYPE} <{EKG}Observation> .\n"
 _QB_TYPE = f" {RDF_TYPE} <{QB}Observation> .\n"
 _INT = f'"^^<{XSD}integer> .\n'
@@ -282,9 +282,8 @@ SLICE_KEY = f"{EKG}ReporterFlowPeriodLevel"
 
 def slice_iri(dataset: str, reporter: str, flow: str, period: str, level: str) -> str:
     """The IRI of the Data Cube slice holding one reporter's rows of one flow, period and
-    commodity aggregation level. `reporter` is the entity IRI (without <>); it is
-    percent-encoded exactly as SPARQL's ENCODE_FOR_URI does, so a question can name the
-    slice from its parameters (queries/top-partners-official.rq) instead of searching."""
+    commodity aggregation level. `reporter` is the entity IRI (without <>), percent-encoded
+    as SPARQL's ENCODE_FOR_URI does, so the IRI says what the slice holds."""
     from urllib.parse import quote
 
     return (f"{KG}stat/{dataset}/slice/{quote(reporter, safe='-._~')}/{flow}/{period}/"
@@ -431,6 +430,7 @@ class RowWriter:
                     f"{iri} <{QB}sliceStructure> <{SLICE_KEY}> .",
                     f"{self.ds} <{QB}slice> {iri} .",
                     f"{iri}{_P['reporter']}{reporter} .",
+                    f"{iri}{_P['sliceReporter']}{reporter} .",
                     f"{iri}{_P['flow']}<{EKG}{flow}> .",
                     f'{iri}{_P["period"]}"{period}" .',
                     f'{iri}{_P["aggregationLevel"]}"{level}"^^<{XSD}integer> .']
