@@ -442,8 +442,15 @@ def _cli_value(param, value):
     return f"ekg:{value}" if param.type == "term" else value
 
 
+# Questions that answer only over ingested official statistics, which the seed graph does
+# not hold: tests/test_ingest.py holds their every parameter to sums taken by hand.
+STATISTICS_ONLY = {"top-partners-official"}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_row_honours_every_parameter(name, ox, index):
+    if name in STATISTICS_ONLY:
+        pytest.skip("answers over ingested statistics only (tests/test_ingest.py)")
     pools = _pools(index)
     q = QUESTIONS[name]
     seen_rows = []
