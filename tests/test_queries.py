@@ -614,7 +614,7 @@ def test_cli_empty_answer_is_one_line():
     res = CliRunner().invoke(main, ["query", "investment", "-p", "investor=north-korea",
                                     "-p", "host=jilin"])
     assert res.exit_code == 0
-    assert res.output == "(no rows)\n"
+    assert res.stdout == "(no rows)\n"
 
 
 def test_cli_bad_sparql_gives_parser_message_not_traceback():
