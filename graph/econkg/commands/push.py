@@ -96,7 +96,12 @@ def push(obj: Context, endpoint: str, graph_store: str | None, update_url: str |
                                in_place=in_place)
                     by_iri[a.graph].close()
     except PushError as exc:
-        raise click.ClickException(f"{exc}\nrun the same command again to resume") from None
+        hint = ""
+        if "SR325" in str(exc):  # Virtuoso: the MOVE's transaction outgrew its log limit
+            hint = ("\nVirtuoso's TransactionAfterImageLimit ([Parameters] in virtuoso.ini) "
+                    "is too small for this graph's MOVE: raise it, or push with --in-place")
+        raise click.ClickException(f"{exc}{hint}\nrun the same command again to resume"
+                                   ) from None
     click.echo(f"pushed {len(todo)} graph(s), {total:,} triples, to {host}", err=True)
 
 
