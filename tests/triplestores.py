@@ -94,12 +94,12 @@ ServerRoot               = {d}
 ServerThreads            = 8
 Charset                  = UTF-8
 [SPARQL]
-ResultSetMaxRows         = 1000000
+ResultSetMaxRows         = {max_rows}
 MaxQueryExecutionTime    = 120
 """
 
 
-def start_virtuoso(folder: Path) -> Server:
+def start_virtuoso(folder: Path, max_rows: int = 1_000_000) -> Server:
     exe = shutil.which("virtuoso-t")
     if not exe:
         pytest.fail("Virtuoso is not installed: sh .ci/install-services.sh "
@@ -107,7 +107,8 @@ def start_virtuoso(folder: Path) -> Server:
     http = free_port()
     folder.mkdir(parents=True, exist_ok=True)
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(d=folder, sql=free_port(), http=http), encoding="utf-8")
+    ini.write_text(VIRTUOSO_INI.format(d=folder, sql=free_port(), http=http, max_rows=max_rows),
+                   encoding="utf-8")
     log = folder / "stdout.log"
     proc = subprocess.Popen([exe, "-f", "-c", str(ini)], cwd=folder, stdout=log.open("wb"),
                             stderr=subprocess.STDOUT)

@@ -405,12 +405,18 @@ class RemoteStore:
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 ctype = resp.headers.get("Content-Type", "")
+                cut_at = resp.headers.get("X-SPARQL-MaxRows")
                 payload = resp.read()
         except urllib.error.HTTPError as exc:
             raise QueryError(f"{self.endpoint} answered {exc.code}: "
                              f"{exc.read().decode('utf-8', 'replace')[:500]}") from None
         except urllib.error.URLError as exc:
             raise QueryError(f"cannot reach {self.endpoint}: {exc.reason}") from None
+        if cut_at:
+            # Virtuoso sends this header only when it cut the answer at its ResultSetMaxRows
+            # (10000 in Debian's virtuoso.ini): a partial answer must not pass as the answer.
+            raise QueryError(f"{self.endpoint} cut the answer at {cut_at} rows (Virtuoso's "
+                             "[SPARQL] ResultSetMaxRows): raise it in virtuoso.ini and restart")
         if "json" in ctype:
             return _from_sparql_json(json.loads(payload))
         from rdflib import Graph

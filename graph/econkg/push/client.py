@@ -4,11 +4,11 @@ Servers place the three services at different paths (Oxigraph: /query, /store, /
 Virtuoso: /sparql, /sparql-graph-crud-auth, /sparql-auth; Fuseki: /ds/query, /ds/data,
 /ds/update; GraphDB: /repositories/R, …/rdf-graphs/service, …/statements), so
 `derive_urls` guesses the other two from the query URL and every one can be given.
-HTTP is requests' (with its Digest and Basic authentication): the store's challenge is
-fetched by a request without a body first, so that a large upload is never the request a
-server rejects half-read (Virtuoso closes such a connection). Credentials are never put
-into a URL, an error message or a log line, and no proxy or .netrc from the environment
-redirects a push.
+HTTP is requests' (with its Digest and Basic authentication): the store's challenge (and
+its Server header) is fetched by a request without a body first, so that a large upload
+is never the request a server rejects half-read (Virtuoso closes such a connection).
+Credentials are never put into a URL, an error message or a log line, and no proxy or
+.netrc from the environment redirects a push.
 """
 
 from __future__ import annotations
@@ -75,16 +75,22 @@ class Client:
         self._session.trust_env = False  # no proxy variables, no .netrc
         self._credentials = (user, password or "") if user is not None else None
         self._authenticated = False
+        self.server = ""  # the store's Server header, learnt from the first probe
 
     # --- Graph Store Protocol -----------------------------------------------------------
 
-    def put_graph(self, graph: str, ntriples: bytes) -> None:
-        """Replace a graph's content."""
-        self._send("PUT", self._graph_url(graph), ntriples, "application/n-triples")
+    def put_graph(self, graph: str, ntriples: bytes, bulk: bool = False) -> None:
+        """Replace a graph's content. `bulk`: the body is our own store's N-Triples, so the
+        store may take it by its fastest, non-transactional path (see `_graph_url`)."""
+        if not self._authenticated:
+            self._authenticate()  # also learns which server it is, for _graph_url
+        self._send("PUT", self._graph_url(graph, bulk), ntriples, "application/n-triples")
 
-    def post_graph(self, graph: str, ntriples: bytes) -> None:
+    def post_graph(self, graph: str, ntriples: bytes, bulk: bool = False) -> None:
         """Add triples to a graph."""
-        self._send("POST", self._graph_url(graph), ntriples, "application/n-triples")
+        if not self._authenticated:
+            self._authenticate()  # also learns which server it is, for _graph_url
+        self._send("POST", self._graph_url(graph, bulk), ntriples, "application/n-triples")
 
     def delete_graph(self, graph: str) -> None:
         """Remove a graph; a graph that is not there is not an error."""
@@ -120,9 +126,16 @@ class Client:
 
     # --- plumbing --------------------------------------------------------------------------
 
-    def _graph_url(self, graph: str) -> str:
+    def _graph_url(self, graph: str, bulk: bool = False) -> str:
+        """The Graph Store URL of one graph. For a bulk body sent to an Oxigraph server,
+        `no_transaction` has it load through its bulk loader instead of one transaction
+        (three to ten times less work for the server), and `lenient` skips re-validating
+        what an Oxigraph serializer wrote. Other stores get the plain URL."""
         sep = "&" if "?" in self.urls.graph_store else "?"
-        return f"{self.urls.graph_store}{sep}{urllib.parse.urlencode({'graph': graph})}"
+        url = f"{self.urls.graph_store}{sep}{urllib.parse.urlencode({'graph': graph})}"
+        if bulk and self.server.startswith("Oxigraph/"):
+            url += "&no_transaction&lenient"
+        return url
 
     def _authenticate(self) -> None:
         """Learn which scheme the store asks for, with a request that carries no body, and
@@ -130,10 +143,11 @@ class Client:
         from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
         self._authenticated = True
-        if self._credentials is None:
-            return
         probe = self._graph_url(MANIFEST_PROBE)
         resp = self._request("GET", probe, None, {})
+        self.server = resp.headers.get("Server", "")
+        if self._credentials is None:
+            return
         scheme = resp.headers.get("WWW-Authenticate", "").split(" ", 1)[0].lower()
         if resp.status_code != 401:
             self._session.auth = HTTPBasicAuth(*self._credentials)
