@@ -3,7 +3,8 @@
 #
 #   bash benchmarks/mutation.sh              # mutate, test, print the score table
 #   MUTMUT_JOBS=1 bash benchmarks/mutation.sh
-#   ONLY=src/econkg/seeds.py bash benchmarks/mutation.sh   # one module of the list
+#   ONLY=src/econkg/seeds.py bash benchmarks/mutation.sh   # one module (or glob) of the list
+#   ONLY="src/econkg/figures/*" bash benchmarks/mutation.sh
 #
 # Needs mutmut 3 (pip install 'mutmut>=3,<4', the project's [mutation] extra). mutmut reads
 # [tool.mutmut] in pyproject.toml: the modules it mutates and the fast unit tests it runs
@@ -23,7 +24,7 @@ if [ -n "${ONLY:-}" ]; then  # mutate one module only (the staged copy's setting
 import re, sys
 path, only = sys.argv[1], sys.argv[2]
 text = open(path, encoding="utf-8").read()
-text = re.sub(r"^only_mutate = .*$", f'only_mutate = ["{only}"]', text, flags=re.M)
+text = re.sub(r"^only_mutate = \[[^\]]*\]", f'only_mutate = ["{only}"]', text, flags=re.M)
 open(path, "w", encoding="utf-8").write(text)
 PY
 fi

@@ -152,6 +152,67 @@ def test_ranges(text, low, high, unit):
     assert (f.value, f.upper, f.unit) == (low, high, unit)
 
 
+# A scale printed once, after the second number, belongs to both ends; the part of it the
+# first number lacks is what it takes (3千至5千万: 万), and only if the range still rises.
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("1至2万吨", D(10000), D(20000), "Tonne"),
+    ("1～2万", D(10000), D(20000), None),
+    ("１～２万", D(10000), D(20000), None),
+    ("3-5亿", D(300000000), D(500000000), None),
+    ("3-5亿美元", D(300000000), D(500000000), "USD"),
+    ("2-3万亿元", D(2 * 10 ** 12), D(3 * 10 ** 12), "CNY"),
+    ("5至6千万元", D(50000000), D(60000000), "CNY"),
+    ("3千至5千万元", D(30000000), D(50000000), "CNY"),
+    ("50至100万吨", D(500000), D(1000000), "Tonne"),
+    ("两至三万吨", D(20000), D(30000), "Tonne"),
+    ("两至三十万吨", D(200000), D(300000), "Tonne"),
+    ("十至二十万人", D(100000), D(200000), "Number"),
+    ("三十至五十万吨", D(300000), D(500000), "Tonne"),
+    ("五十至一百万吨", D(500000), D(1000000), "Tonne"),
+    ("一百至两百万吨", D(1000000), D(2000000), "Tonne"),
+    ("三千至五千万元", D(30000000), D(50000000), "CNY"),
+    ("8000至2万吨", D(8000), D(20000), "Tonne"),    # 8000万 would pass 2万: not shared
+    ("八千至两万吨", D(8000), D(20000), "Tonne"),
+    ("5万至6万吨", D(50000), D(60000), "Tonne"),    # printed twice: once each
+    ("3至5成", D(30), D(50), "Percent"),
+    ("三到四成", D(30), D(40), "Percent"),
+])
+def test_a_scale_printed_once_scales_both_ends(text, low, high, unit):
+    f = one(text) if unit else find_figures(text)[0]
+    assert (f.value, f.upper, f.unit) == (low, high, unit)
+    assert f.start == 0 and f.end == len(text)
+
+
+@pytest.mark.parametrize("quote, low, high", [
+    ("1至2万吨", D(10000), D(20000)), ("3-5亿", D(300000000), D(500000000)),
+    ("1～2万", D(10000), D(20000)), ("两至三万吨", D(20000), D(30000)),
+    ("3千至5千万元", D(30000000), D(50000000)), ("3至5成", D(30), D(50)),
+    ("1-2 million tonnes", D(1000000), D(2000000)),
+])
+def test_a_range_quote_reads_only_its_scaled_ends(quote, low, high):
+    reading = read_quote(quote)
+    assert reading.numbers + reading.percent_like == (low, high)
+
+
+@pytest.mark.parametrize("quote, value", [
+    ("10多万人", D(100000)), ("20余万吨", D(200000)), ("30多亿美元", D(3000000000)),
+    ("三十多亿美元", D(3000000000)), ("100余万元", D(1000000)), ("2000多万", D(20000000)),
+])
+def test_more_than_before_a_scale_keeps_the_scale(quote, value):
+    reading = read_quote(quote)
+    assert reading.numbers == (value,)
+    assert reading.approximation == "more-than"
+
+
+@pytest.mark.parametrize("quote, wrong", [
+    ("1至2万吨", D(1)), ("3-5亿", D(3)), ("US$2.73 billion", D("2.73")), ("3成", D(3)),
+    ("三分之一", D(3)), ("30多亿美元", D(30)), ("2-3万亿元", D(2)),
+])
+def test_a_number_inside_a_figure_is_not_read_bare(quote, wrong):
+    assert not read_quote(quote).matches(wrong)
+    assert not read_quote(quote).matches(wrong, change=True)
+
+
 def test_a_fall_range_is_negative_with_value_the_lower_bound():
     f = one("下降3至5%")
     assert (f.value, f.upper, f.sign) == (D(-5), D(-3), -1)
@@ -241,7 +302,7 @@ def test_direction_ignores_growth_rate_as_a_noun():
     ("一半以上", D(50), True),
     ("九成以上", D(90), True),
     ("一年半", D("1.5"), True),
-    ("一年半", D(1), True),                      # 一 alone is printed too
+    ("一年半", D(1), False),                     # 一年半 is 1.5, its 一 is not a figure
     ("两位数", D(10), True),
     ("首位", D(1), True),
     ("第三大进口来源国", D(3), True),

@@ -68,7 +68,11 @@ def close(a: Decimal, b: Decimal) -> bool:
 
 
 def read_quote(quote: str) -> Reading:
-    """List every number the quote can mean, with its sign, scaled by 万/亿/万亿."""
+    """List every number the quote can mean, with its sign, scaled by 万/亿/万亿.
+
+    A number inside a figure the reader found counts only as that figure reads it (1至2万吨
+    is 10000 to 20000, not 1; US$2.73 billion is not 2.73); the bare pass reads the rest
+    (a numeral with no unit, 五是朝鲜口)."""
     text = normalise(quote)
     seen: set[tuple[Decimal, int, bool]] = set()
     out: list[Candidate] = []
@@ -79,12 +83,16 @@ def read_quote(quote: str) -> Reading:
             seen.add(key)
             out.append(Candidate(value, sign, percent))
 
-    for f in find_figures(quote):
-        add(f.value, f.sign, f.unit == "Percent" and f.kind == "percent"
-            and not re.search(r"\d\s*%|per ?cent", text[f.start:f.end]))
+    figures = find_figures(quote)
+    for f in figures:
+        in_words = f.unit == "Percent" and f.kind == "percent" and not re.search(
+            r"\d\s*%|per ?cent", text[f.start:f.end])
+        add(f.value, f.sign, in_words)
         if f.upper is not None:
-            add(f.upper, f.sign)
+            add(f.upper, f.sign, in_words)
     for m in _BARE.finditer(text):
+        if any(f.number_start <= m.start() < f.number_end for f in figures):
+            continue  # read with its scale, range and unit above: 1至2万吨 is not 1
         try:
             n = to_decimal(m["a"] if m["a"] is not None else m["c"])
         except (ValueError, InvalidOperation):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .approx import detect_approximation
-from .numerals import ARABIC, CHINESE, ENGLISH_SCALES, SCALES, normalise, to_decimal
+from .numerals import ARABIC, CHINESE, DIGITS, ENGLISH_SCALES, SCALES, normalise, to_decimal
 
 _SCALE = "万亿|千亿|百亿|亿|千万|百万|十万|万|千(?![米克瓦])"
 _NUM = rf"(?<![A-Za-z\d.])(?:(?P<@a>{ARABIC})\s?(?P<@s>{_SCALE})?|(?P<@c>{CHINESE}))"
@@ -53,13 +53,15 @@ _UNIT = "|".join(f"(?:{u})" for u, _, _ in UNIT_TABLE)
 _UNIT_RES = [(re.compile(u), unit, kind) for u, unit, kind in UNIT_TABLE]
 
 _FIGURE = re.compile(
-    rf"(?P<neg>-(?=\d))?{_NUM.replace('@', 'x')}(?:{_EN_SCALE})?(?P<more>多|余)?"
+    rf"(?P<neg>-(?=\d))?{_NUM.replace('@', 'x')}(?:{_EN_SCALE})?"
+    rf"(?:(?P<more>多|余)(?P<xm>{_SCALE})?)?"
     rf"(?:\s?(?P<to>至|到|~|-|—|或|to)\s?{_NUM.replace('@', 'y')}"
     rf"(?:\s?(?P<en2>thousand|million|billion|trillion|bn|mn)\b)?(?P<more2>多|余)?)?"
     rf"\s?(?P<unit>{_UNIT})?"
 )
 _FRACTION = re.compile(rf"(?P<den>{ARABIC}|{CHINESE})分之(?P<num>{ARABIC}|{CHINESE})")
-_TENTHS = re.compile(r"(?<![A-Za-z\d.])(?P<num>\d|10|[一二两三四五六七八九十])成"
+_TENTHS = re.compile(r"(?<![A-Za-z\d.])(?:(?P<lo>\d|[一二两三四五六七八九])\s?(?:至|到|~|-)\s?)?"
+                     r"(?P<num>\d|10|[一二两三四五六七八九十])成"
                      r"(?![交为功本员果效熟品立型就套])")
 _HALF = re.compile(rf"(?P<num>{ARABIC}|{CHINESE})(?:(?P<u1>个?(?:年|倍|天|小时|个月))半|"
                    rf"个?半(?P<u2>个?月|天|小时|年))")
@@ -129,6 +131,27 @@ def _scaled(m: re.Match[str], g: str) -> Decimal | None:
     return value
 
 
+def _scale_words(m: re.Match[str], g: str) -> str:
+    """The scale printed after a number's digits: 5千万 → 千万, 三十万 → 十万, 6 → ''."""
+    if m[f"{g}a"] is not None:
+        return m[f"{g}s"] or ""
+    text = m[f"{g}c"]
+    digits = [i for i, ch in enumerate(text) if ch in DIGITS]
+    return text[digits[-1] + 1:] if digits else text
+
+
+def _shared_scale(lower: str, upper: str) -> Decimal:
+    """The scale a range prints once, after its second number, that the first number lacks:
+    5至6万 → 万, 5至6千万 → 千万, 3千至5千万 → 万, 五十至一百万 → 万, 5万至6万 → none."""
+    rest = upper[len(lower):] if upper.startswith(lower) else None
+    if rest in SCALES:
+        return SCALES[rest]
+    tail = re.search("(?:万亿|亿|万)$", upper)
+    if tail and not re.search("[万亿]", lower):
+        return SCALES[tail[0]]
+    return Decimal(1)
+
+
 def _unit_of(text: str | None) -> tuple[str | None, str]:
     if not text:
         return None, "number"
@@ -177,7 +200,7 @@ def _is_date(text: str, m: re.Match[str], unit_text: str | None) -> bool:
             arabic = str(to_decimal(arabic))
         except ValueError:
             return False
-    if arabic and _YEAR_DATE.fullmatch(arabic) and not m["xs"] and (
+    if arabic and _YEAR_DATE.fullmatch(arabic) and not m["xs"] and not m["xm"] and (
             unit_text in (None, "年") or m["to"] in ("-", "至", "到")):
         return True
     return unit_text == "年" and text[m.end():m.end() + 1] in ("代", "级", "初", "底", "末", "度")
@@ -224,8 +247,13 @@ def find_figures(line: str) -> list[Figure]:
     for m in _FRACTION.finditer(text):
         value = to_decimal(m["num"]) / to_decimal(m["den"]) * 100
         add(m.start(), m.end(), value, None, "Percent", "percent")
-    for m in _TENTHS.finditer(text):
-        add(m.start(), m.end(), to_decimal(m["num"]) * 10, None, "Percent", "percent")
+    for m in _TENTHS.finditer(text):  # 6成, 3至5成: tenths as a percentage
+        lower = to_decimal(m["lo"]) * 10 if m["lo"] else None
+        value = to_decimal(m["num"]) * 10
+        if lower is not None and lower < value:
+            add(m.start(), m.end(), lower, value, "Percent", "percent")
+        else:
+            add(m.start("num"), m.end(), value, None, "Percent", "percent")
     for m in _ORDINAL.finditer(text):
         add(m.start(), m.end(), to_decimal(m["num"]), None, "Position", "rank", signed=False)
     for m in _ORDINAL_LIST.finditer(text):  # 第二、第三大: the first rank of a pair
@@ -256,6 +284,8 @@ def find_figures(line: str) -> list[Figure]:
             continue
         if value is None:
             continue
+        if m["xm"]:  # 30多亿: more than 30, in 亿
+            value *= SCALES[m["xm"]]
         end = m.end()
         en = m["en"] or m["en2"]  # 5 to 6 million: both ends take the scale
         if en:
@@ -263,8 +293,10 @@ def find_figures(line: str) -> list[Figure]:
             value *= scale
             if upper is not None:
                 upper *= ENGLISH_SCALES.get(m["en2"] or en) or scale
-        if upper is not None and m["ys"] and not m["xs"] and m["xa"]:
-            value *= SCALES[m["ys"]]  # 5至6万吨: the first number shares the second's scale
+        if upper is not None:  # 1至2万吨: the first number shares the second's scale
+            shared = _shared_scale(_scale_words(m, "x"), _scale_words(m, "y"))
+            if value * shared <= upper:
+                value *= shared
         if upper is not None and upper < value:
             # 2024-2025 or 3-1: not a range; keep the first number alone
             upper = None
