@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +24,19 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import Literal, URIRef
 
 from econkg.cli import main
 from econkg.queries import (
     ANY,
+    Param,
     bindings_for,
     get_query,
     list_queries,
+    parse_query_file,
     result_records,
     run_named,
+    to_term,
 )
 from econkg.store import QueryError
 
@@ -552,6 +557,50 @@ def test_a_parameter_cannot_change_the_query(ox, evil):
     assert rows == []
     with pytest.raises(QueryError):
         bindings_for(get_query("trade-over-time"), {"partner": evil}, ox)
+
+
+@pytest.mark.parametrize("ptype, value, term", [
+    ("string", "丹东", Literal("丹东")),
+    ("string", "-5", Literal("-5")),
+    ("choice:facts,all", "all", Literal("all")),
+    ("term", "ekg:Port", URIRef(EKG + "Port")),
+    ("term", "Port", URIRef(EKG + "Port")),
+    ("entity", "dandong", URIRef(KG + "dandong")),
+    ("entity", "kg:dandong", URIRef(KG + "dandong")),
+    ("entity", "<https://w3id.org/econkg/id/dandong>", URIRef(KG + "dandong")),
+    ("entity", "https://example.org/x", URIRef("https://example.org/x")),
+    ("entity", "丹东", URIRef(KG + "dandong")),          # a Chinese name, looked up
+    ("entity", "Dandong", URIRef(KG + "dandong")),       # an English name, looked up
+])
+def test_to_term_turns_each_type_into_its_term(ox, ptype, value, term):
+    kind, _, choices = ptype.partition(":")
+    param = Param("p", kind, None, "", tuple(choices.split(",")) if choices else ())
+    got = to_term(param, value, ox)
+    assert got == term and type(got) is type(term)
+
+
+@pytest.mark.parametrize("ptype, value, error", [
+    ("choice:facts,all", "everything", "'everything' is not one of facts, all"),
+    ("term", "ekg:NoSuchClass", "is not an ontology term"),
+    ("term", "ekg:1bad", "is not an ontology term"),
+    ("entity", "https://example.org/a b", "is not a valid IRI"),
+    ("entity", "https://example.org/<x>", "is not a valid IRI"),
+    ("entity", "no-such-place", "no entity called 'no-such-place'"),
+    ("entity", "丹冬", "no entity called '丹冬'"),
+])
+def test_to_term_refuses_what_its_type_does_not_take(ox, ptype, value, error):
+    kind, _, choices = ptype.partition(":")
+    param = Param("p", kind, None, "", tuple(choices.split(",")) if choices else ())
+    with pytest.raises(QueryError, match=f"parameter p: .*{re.escape(error)}"):
+        to_term(param, value, ox)
+
+
+def test_a_number_parameter_type_is_refused_in_a_query_header(tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("# title: t\n# param: year integer 2024 — a year\nSELECT * {}\n",
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match="TYPE one of entity, string, term, choice"):
+        parse_query_file(path)
 
 
 def test_unknown_parameter_and_unknown_query_are_explained(ox):

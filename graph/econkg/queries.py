@@ -12,8 +12,8 @@ Each file opens with a `#` header:
 A parameter's type says how a value given on the command line becomes an RDF term:
 `entity` (an id such as `dandong`, `kg:dandong`, a full IRI, or an English or Chinese name
 looked up in the graph; an unknown name is an error with did-you-mean suggestions),
-`string`, `integer`, `decimal`, `term` (an ontology term such as `ekg:Export`), and
-`choice:a,b` (one of the listed words).
+`string`, `term` (an ontology term such as `ekg:Export`), and `choice:a,b` (one of the
+listed words). No question takes a number yet, so there is no number type.
 
 Every parameter is always bound, so every parameter filters: a parameter left blank (default
 `-`) is bound to `ANY`, and the query reads `FILTER(?p = <urn:econkg:any> || ?x = ?p)`.
@@ -40,7 +40,7 @@ from .namespaces import EKG, KG
 from .resources import queries_dir
 from .store import QueryError, Result, Store
 
-PARAM_TYPES = ("entity", "string", "integer", "decimal", "term", "choice")
+PARAM_TYPES = ("entity", "string", "term", "choice")
 ANY = URIRef("urn:econkg:any")
 _PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?::(?P<choices>[\w,-]+))?"
                        r"(?:\s+(?P<default>\S+))?"
@@ -187,18 +187,6 @@ def to_term(param: Param, value: str, store: Store | None = None) -> Node:
         return Literal(value)
     if param.type == "string":
         return Literal(value)
-    if param.type == "integer":
-        try:
-            return Literal(int(value), datatype=XSD.integer)
-        except ValueError:
-            raise QueryError(f"parameter {param.name}: {value!r} is not a whole number") \
-                from None
-    if param.type == "decimal":
-        try:
-            float(value)
-        except ValueError:
-            raise QueryError(f"parameter {param.name}: {value!r} is not a number") from None
-        return Literal(value, datatype=XSD.decimal)
     if param.type == "term":
         local = value.removeprefix("ekg:")
         if not re.fullmatch(r"[A-Za-z][\w-]*", local):
