@@ -20,6 +20,7 @@ from econkg.figures import (
     normalise,
     parse_decimal,
     read_quote,
+    sign_on_line,
     to_decimal,
 )
 
@@ -461,3 +462,107 @@ def test_error_messages_say_what_is_wrong():
         chinese_to_int("")
     with pytest.raises(ValueError, match="not a Chinese numeral: 'x'"):
         chinese_to_int("x")
+
+
+# --- what only the bare pass reads, and the sign on a whole line ------------------------
+
+@pytest.mark.parametrize("quote, candidates", [
+    ("五是朝鲜口", [(D(5), 0, False)]),                 # a numeral with no unit
+    ("排名下降三位", [(D(-3), -1, False)]),             # ... signed by the words before it
+    ("2025年", [(D(2025), 0, False)]),                  # a year: printed, never a figure
+    ("最大原油供应国", [(D(1), 0, False)]),             # a rank in words: first
+    ("额度最高的是机电设备", [(D(1), 0, False)]),
+    ("增长5%，其中出口增长5%", [(D(5), 1, False)]),     # one candidate, however often
+    ("5 per cent", [(D(5), 0, False)]),                 # printed in digits: a number
+    ("3至5成", [(D(30), 0, True), (D(50), 0, True)]),   # tenths: both ends in words
+    ("3-5亿美元", [(D(300000000), 0, False), (D(500000000), 0, False)]),
+])
+def test_reading_candidates_exactly(quote, candidates):
+    got = [(c.value, c.sign, c.percent) for c in read_quote(quote).candidates]
+    assert got == candidates
+
+
+def test_an_unsigned_range_of_a_change_allows_either_sign_at_both_ends():
+    r = read_quote("3-5亿美元")
+    assert r.matches(D(-500000000), change=True) and r.matches(D(-300000000), change=True)
+    assert not r.matches(D(-500000000))
+    assert not read_quote("最大原油供应国").matches(D(2))
+
+
+@pytest.mark.parametrize("line, quote, sign", [
+    ("今年出口下降了4.1%，进口增长5%", "4.1%", -1),     # the direction word is outside
+    ("今年出口下降了4.1%，进口增长5%", "5%", 1),
+    ("今年出口下降了4.1%，进口增长5%", "下降了4.1%", -1),
+    ("进口占全国的0.3%", "0.3%", 0),
+    ("排名下降三位", "三位", -1),                       # no figure: the words before it
+    ("今年出口下降了4.1%", "7%", 0),                    # not on the line
+])
+def test_sign_on_line(line, quote, sign):
+    assert sign_on_line(line, quote) == sign
+
+
+# --- dates, spans and kinds the mutation run found unheld --------------------------------
+
+@pytest.mark.parametrize("text, value, upper, unit", [
+    ("年产2000至3000吨", D(2000), D(3000), "Tonne"),      # year-like, but tonnes
+    ("年产2000-2500万吨", D(20000000), D(25000000), "Tonne"),
+    ("1800至2000美元", D(1800), D(2000), "USD"),
+    ("历史长达两千年", D(2000), None, "Year"),            # a duration of 2000 years
+    ("2000多万人", D(20000000), None, "Number"),
+])
+def test_year_like_numbers_with_a_unit_or_scale_are_figures(text, value, upper, unit):
+    f = one(text)
+    assert (f.value, f.upper, f.unit) == (value, upper, unit)
+
+
+@pytest.mark.parametrize("text", ["2024至2025年", "2024到2025赛季", "2019-2025年间",
+                                  "1990年代以来", "2025年初的"])
+def test_year_ranges_and_year_words_are_dates(text):
+    assert [f for f in find_figures(text) if f.unit] == []
+
+
+@pytest.mark.parametrize("text, quote, approx", [
+    ("exports fell by 5%", "fell by 5%", None),
+    ("增速回落0.3个百分点", "回落0.3个百分点", None),    # 增速 is a noun, 回落 governs
+    ("more than 5%", "more than 5%", "more-than"),
+    ("less than 3 billion dollars", "less than 3 billion dollars", "less-than"),
+    ("nearly 3 billion dollars", "nearly 3 billion dollars", "nearly"),
+    ("about 5%", "about 5%", "about"),
+])
+def test_the_quote_span_takes_the_hedge_and_the_direction_word(text, quote, approx):
+    f = one(text)
+    assert (text[f.start:f.end], f.approx) == (quote, approx)
+
+
+@pytest.mark.parametrize("text, value, kind, sign", [
+    ("增长最快的第三大市场", D(3), "rank", 0),          # a rank never takes a sign
+    ("增长最快的前 20 名", D(20), "rank", 0),
+    ("增长最快的最大贸易伙伴", D(1), "rank", 0),
+    ("出口增长贡献了一半", D(50), "percent", 0),        # half of a growth is a share
+    ("下降0至5%", D(-5), "percent", -1),                # a fall range from 0 is negative
+    ("三个小时半", D("3.5"), "duration", 0),
+    ("3至5成", D(30), "percent", 0),
+])
+def test_kind_and_sign_of_words(text, value, kind, sign):
+    f = one(text)
+    assert (f.value, f.kind, f.sign) == (value, kind, sign)
+
+
+def test_the_second_rank_of_a_pair_and_a_bare_number_kind():
+    f = find_figures("增长最快的第二、第三大市场")
+    assert [(x.value, x.kind, x.unit, x.sign) for x in f] == [
+        (D(2), "rank", "Position", 0), (D(3), "rank", "Position", 0)]
+    (bare,) = find_figures("共5")
+    assert (bare.value, bare.unit, bare.kind) == (D(5), None, "number")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("亿", 10 ** 8), ("二五", 25), ("〇五", 5), ("四万万", 4 * 10 ** 8), ("一亿亿", 10 ** 16),
+])
+def test_more_chinese_numerals(text, value):
+    assert chinese_to_int(text) == value
+
+
+def test_an_empty_numeral_says_so_exactly():
+    with pytest.raises(ValueError, match=r"^not a Chinese numeral: ''$"):
+        chinese_to_int("")

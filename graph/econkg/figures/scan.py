@@ -96,6 +96,7 @@ def _word_rx(words: tuple[str, ...]) -> str:
 _DIRECTION = re.compile(_word_rx(_FALL + _RISE + _NEUTRAL))
 _PREFIX = re.compile(r"(?:大约|约合|约|将近|接近|近|超过|超|逾|不足|不到|突破|"
                      r"about|nearly|almost|over|more than|less than|around)\s?$")
+_PREFIX_SPAN = 10  # the longest hedge before a figure: "more than " / "less than "
 _SUFFIX = re.compile(r"左右|以上|以下|上下|之多|余|多|\+")
 _LEVEL_AFTER = re.compile(r"\s*(?:了)?\s*(?:至|到|为|成|达|to\b)")
 _CLAUSE_END = re.compile(r"[,;。；！？!?：:]|，")
@@ -194,14 +195,11 @@ def _word_start(text: str, start: int) -> int:
 
 
 def _is_date(text: str, m: re.Match[str], unit_text: str | None) -> bool:
-    arabic = m["xa"] or (m["xc"] if m["xc"] and len(m["xc"]) == 4 else None)
-    if arabic and m["xc"]:
-        try:
-            arabic = str(to_decimal(arabic))
-        except ValueError:
-            return False
-    if arabic and _YEAR_DATE.fullmatch(arabic) and not m["xs"] and not m["xm"] and (
-            unit_text in (None, "年") or m["to"] in ("-", "至", "到")):
+    """2025, 2025年, 二〇二五年, 2024-2025年, 1990年代: a year, not a figure. A year-like
+    number with another unit or a scale is a figure (2000至3000吨, 2000多万)."""
+    year = m["xa"] or (str(to_decimal(m["xc"])) if len(m["xc"]) == 4 else None)
+    if year and _YEAR_DATE.fullmatch(year) and not (m["xs"] or m["xm"] or m["ys"]) and \
+            unit_text in (None, "年"):
         return True
     return unit_text == "年" and text[m.end():m.end() + 1] in ("代", "级", "初", "底", "末", "度")
 
@@ -220,12 +218,12 @@ def find_figures(line: str) -> list[Figure]:
         if not free(a, b):
             return
         sign = printed or (direction(text, a) if signed else 0)
-        if sign < 0 and value > 0:
+        if sign < 0 and value >= 0:  # 下降0至5%: the range -5 to 0
             value, upper = -value, (-upper if upper is not None else None)
             if upper is not None:
                 value, upper = upper, value
         qa = a
-        pre = _PREFIX.search(text, max(0, a - 5), a)
+        pre = _PREFIX.search(text, max(0, a - _PREFIX_SPAN), a)
         if pre:
             qa = pre.start()
         if sign:
@@ -277,13 +275,8 @@ def find_figures(line: str) -> list[Figure]:
             continue
         if _is_date(text, m, unit_text):
             continue
-        try:
-            value = _scaled(m, "x")
-            upper = _scaled(m, "y")
-        except ValueError:
-            continue
-        if value is None:
-            continue
+        value = _scaled(m, "x")  # never None: xa or xc matched
+        upper = _scaled(m, "y")
         if m["xm"]:  # 30多亿: more than 30, in 亿
             value *= SCALES[m["xm"]]
         end = m.end()
