@@ -559,6 +559,12 @@ def test_a_parameter_cannot_change_the_query(ox, evil):
         bindings_for(get_query("trade-over-time"), {"partner": evil}, ox)
 
 
+def _param(ptype: str) -> Param:
+    """A parameter named p of a header type: entity, string, term or choice:a,b."""
+    kind, _, choices = ptype.partition(":")
+    return Param("p", kind, None, "", tuple(choices.split(",")) if choices else ())
+
+
 @pytest.mark.parametrize("ptype, value, term", [
     ("string", "丹东", Literal("丹东")),
     ("string", "-5", Literal("-5")),
@@ -573,8 +579,7 @@ def test_a_parameter_cannot_change_the_query(ox, evil):
     ("entity", "Dandong", URIRef(KG + "dandong")),       # an English name, looked up
 ])
 def test_to_term_turns_each_type_into_its_term(ox, ptype, value, term):
-    kind, _, choices = ptype.partition(":")
-    param = Param("p", kind, None, "", tuple(choices.split(",")) if choices else ())
+    param = _param(ptype)
     got = to_term(param, value, ox)
     assert got == term and type(got) is type(term)
 
@@ -589,8 +594,7 @@ def test_to_term_turns_each_type_into_its_term(ox, ptype, value, term):
     ("entity", "丹冬", "no entity called '丹冬'"),
 ])
 def test_to_term_refuses_what_its_type_does_not_take(ox, ptype, value, error):
-    kind, _, choices = ptype.partition(":")
-    param = Param("p", kind, None, "", tuple(choices.split(",")) if choices else ())
+    param = _param(ptype)
     with pytest.raises(QueryError, match=f"parameter p: .*{re.escape(error)}"):
         to_term(param, value, ox)
 
