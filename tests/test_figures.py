@@ -473,6 +473,7 @@ def test_error_messages_say_what_is_wrong():
     ("最大原油供应国", [(D(1), 0, False)]),             # a rank in words: first
     ("额度最高的是机电设备", [(D(1), 0, False)]),
     ("增长5%，其中出口增长5%", [(D(5), 1, False)]),     # one candidate, however often
+    ("出口增长3%，五是朝鲜口", [(D(3), 1, False), (D(5), 0, False)]),
     ("5 per cent", [(D(5), 0, False)]),                 # printed in digits: a number
     ("3至5成", [(D(30), 0, True), (D(50), 0, True)]),   # tenths: both ends in words
     ("3-5亿美元", [(D(300000000), 0, False), (D(500000000), 0, False)]),
@@ -496,6 +497,10 @@ def test_an_unsigned_range_of_a_change_allows_either_sign_at_both_ends():
     ("进口占全国的0.3%", "0.3%", 0),
     ("排名下降三位", "三位", -1),                       # no figure: the words before it
     ("今年出口下降了4.1%", "7%", 0),                    # not on the line
+    ("下降了4.1%，进口增长5%", "下降了4.1%", -1),         # a quote that opens the line
+    ("出口下降5%，进口增长5%", "5%", -1),                # printed twice: the first
+    ("进口增长-5%", "-5%", -1),                         # its own minus, not 增长
+    ("出口下降5%", "出口下降", 0),                       # no figure in the quote
 ])
 def test_sign_on_line(line, quote, sign):
     assert sign_on_line(line, quote) == sign
