@@ -520,6 +520,13 @@ def test_year_like_numbers_with_a_unit_or_scale_are_figures(text, value, upper, 
     assert (f.value, f.upper, f.unit) == (value, upper, unit)
 
 
+@pytest.mark.parametrize("text", ["上世纪90年代以来", "24年初的", "24年底前", "24年末时",
+                                  "24年度的", "小学三年级学生"])
+def test_years_written_short_and_school_years_are_not_durations(text):
+    assert [f for f in find_figures(text) if f.unit] == []
+    assert one("连续17年的").value == D(17)
+
+
 @pytest.mark.parametrize("text", ["2024至2025年", "2024到2025赛季", "2019-2025年间",
                                   "1990年代以来", "2025年初的"])
 def test_year_ranges_and_year_words_are_dates(text):
