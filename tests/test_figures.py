@@ -578,3 +578,12 @@ def test_more_chinese_numerals(text, value):
 def test_an_empty_numeral_says_so_exactly():
     with pytest.raises(ValueError, match=r"^not a Chinese numeral: ''$"):
         chinese_to_int("")
+
+
+@pytest.mark.parametrize("line, values", [
+    ("一是出口增长5%，二是进口下降3%", [D(5), D(-3)]),   # numerals as words, then figures
+    ("2025年出口增长5%", [D(5)]),                        # a year, then a figure
+    ("十是2024年至2025年间增长了两成", [D(20)]),
+])
+def test_words_and_dates_before_a_figure_do_not_hide_it(line, values):
+    assert [f.value for f in find_figures(line) if f.unit] == values

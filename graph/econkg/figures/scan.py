@@ -265,17 +265,13 @@ def find_figures(line: str) -> list[Figure]:
         add(m.start(), m.end(), Decimal(50), None, "Percent", "percent", signed=False)
     for m in _DOUBLE_DIGIT.finditer(text):
         add(m.start(), m.end(), Decimal(10), None, "Percent", "percent")
-    for m in _FIGURE.finditer(text):
-        if not m["xa"] and not m["xc"]:
-            continue
+    for m in _FIGURE.finditer(text):  # every match holds a number: xa or xc
         unit_text = m["unit"]
         if m["xc"] and not unit_text:
             continue  # a Chinese numeral with nothing after it is a word, not a figure
-        if m["xc"] and m["xc"] in ("千", "百", "十") and not unit_text:
-            continue
         if _is_date(text, m, unit_text):
             continue
-        value = _scaled(m, "x")  # never None: xa or xc matched
+        value = _scaled(m, "x")
         upper = _scaled(m, "y")
         if m["xm"]:  # 30多亿: more than 30, in 亿
             value *= SCALES[m["xm"]]
