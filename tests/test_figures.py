@@ -424,7 +424,7 @@ def test_year_words_are_not_durations(text):
 
 def test_a_range_that_falls_is_not_a_range():
     f = find_figures("5-3吨")
-    assert (f[0].value, f[0].upper) == (D(5), None)
+    assert (f[0].value, f[0].upper, f[0].unit, f[0].end) == (D(5), None, None, 1)
 
 
 def test_reading_lists_percent_words_apart_from_numbers():
@@ -587,3 +587,18 @@ def test_an_empty_numeral_says_so_exactly():
 ])
 def test_words_and_dates_before_a_figure_do_not_hide_it(line, values):
     assert [f.value for f in find_figures(line) if f.unit] == values
+
+
+@pytest.mark.parametrize("text, value, upper, unit", [
+    ("3.5 bn yuan", D(3500000000), None, "CNY"),
+    ("12 mn tonnes", D(12000000), None, "Tonne"),
+    ("5 million to 2 billion dollars", D(5000000), D(2000000000), "USD"),
+    ("500 mn to 2 bn dollars", D(500000000), D(2000000000), "USD"),
+    ("5 to 6 bn dollars", D(5000000000), D(6000000000), "USD"),
+    ("1至1万吨", D(1), D(10000), "Tonne"),      # 1万 to 1万 is no range: 1 to 10000
+    ("RMB 5 billion", D(5000000000), None, "CNY"),
+    ("USD 5 billion", D(5000000000), None, "USD"),
+])
+def test_english_scales_and_the_currency_before_a_number(text, value, upper, unit):
+    f = one(text)
+    assert (f.value, f.upper, f.unit) == (value, upper, unit)

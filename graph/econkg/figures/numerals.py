@@ -18,7 +18,8 @@ SCALES = {"万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": De
           "十万": Decimal(10) ** 5, "万": Decimal(10) ** 4, "千": Decimal(1000),
           "百": Decimal(100)}
 ENGLISH_SCALES = {"thousand": Decimal(10) ** 3, "million": Decimal(10) ** 6,
-                  "billion": Decimal(10) ** 9, "trillion": Decimal(10) ** 12}
+                  "billion": Decimal(10) ** 9, "trillion": Decimal(10) ** 12,
+                  "mn": Decimal(10) ** 6, "bn": Decimal(10) ** 9}
 
 # One character in, one character out: positions survive normalisation.
 _SINGLE = {"萬": "万", "億": "亿", "噸": "吨", "兩": "两", "點": "点", "\u3000": " ",

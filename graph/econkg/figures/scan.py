@@ -36,7 +36,7 @@ UNIT_TABLE: list[tuple[str, str, str]] = [
     (r"公里时速|公里/小时|公里每小时|km/h", "KilometrePerHour", "rate"),
     (r"平方公里|km2|km²", "SquareKilometre", "area"),
     (r"公里|千米|km|kilometres|kilometers", "Kilometre", "distance"),
-    (r"万吨|吨|tonnes|tons|t\b", "Tonne", "quantity"),
+    (r"吨|tonnes|tons|t\b", "Tonne", "quantity"),  # 万吨: 万 is read as the scale
     (r"立方米|m3|m³|cubic metres", "CubicMetre", "quantity"),
     (r"桶|barrels", "Barrel", "quantity"),
     (r"标箱|TEU", "TEU", "quantity"),
@@ -276,28 +276,23 @@ def find_figures(line: str) -> list[Figure]:
         if m["xm"]:  # 30多亿: more than 30, in 亿
             value *= SCALES[m["xm"]]
         end = m.end()
-        en = m["en"] or m["en2"]  # 5 to 6 million: both ends take the scale
-        if en:
-            scale = ENGLISH_SCALES.get(en) or {"bn": Decimal(10) ** 9, "mn": Decimal(10) ** 6}[en]
-            value *= scale
+        x_en, y_en = m["en"], m["en2"]
+        if x_en or y_en:  # 5 to 6 million: a scale printed once takes both ends
+            value *= ENGLISH_SCALES[x_en or y_en]
             if upper is not None:
-                upper *= ENGLISH_SCALES.get(m["en2"] or en) or scale
+                upper *= ENGLISH_SCALES[y_en or x_en]
         if upper is not None:  # 1至2万吨: the first number shares the second's scale
             shared = _shared_scale(_scale_words(m, "x"), _scale_words(m, "y"))
-            if value * shared <= upper:
+            if value * shared < upper:
                 value *= shared
         if upper is not None and upper < value:
             # 2024-2025 or 3-1: not a range; keep the first number alone
             upper = None
             end = m.start("to")
-        if upper is None and m["to"] and m["ya"] is None and m["yc"] is None:
-            end = m.start("to")
         unit, kind = _unit_of(unit_text if end == m.end() else None)
-        if unit is None and _CURRENCY_BEFORE.search(text, max(0, m.start() - 4), m.start()):
-            unit, kind = ("CNY" if "RMB" in text[max(0, m.start() - 4):m.start()]
-                          or "¥" in text[max(0, m.start() - 4):m.start()] else "USD"), "money"
-        if unit_text == "万吨":
-            value *= SCALES["万"]
+        before = text[max(0, m.start() - 4):m.start()]  # US$, USD , RMB , ¥, $
+        if unit is None and _CURRENCY_BEFORE.search(before):
+            unit, kind = ("CNY" if "RMB" in before or "¥" in before else "USD"), "money"
         if m["neg"]:
             value = -value
         add(m.start(), end, value, upper, unit, kind, printed=-1 if m["neg"] else 0)
