@@ -602,3 +602,10 @@ def test_words_and_dates_before_a_figure_do_not_hide_it(line, values):
 def test_english_scales_and_the_currency_before_a_number(text, value, upper, unit):
     f = one(text)
     assert (f.value, f.upper, f.unit) == (value, upper, unit)
+
+
+def test_direction_words_longest_first_and_english_whole_words():
+    from econkg.figures.scan import _word_rx
+
+    assert _word_rx(("降", "降幅", "up", "下降")) == r"降幅|\bup\b|下降|降"
+    assert direction("降幅为5%", 4) == -1 and direction("setup 5%", 6) == 0

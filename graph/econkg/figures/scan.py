@@ -293,8 +293,6 @@ def find_figures(line: str) -> list[Figure]:
         before = text[max(0, m.start() - 4):m.start()]  # US$, USD , RMB , ¥, $
         if unit is None and _CURRENCY_BEFORE.search(before):
             unit, kind = ("CNY" if "RMB" in before or "¥" in before else "USD"), "money"
-        if m["neg"]:
-            value = -value
-        add(m.start(), end, value, upper, unit, kind, printed=-1 if m["neg"] else 0)
+        add(m.start(), end, value, upper, unit, kind, printed=-1 if m["neg"] else 0)  # -5%
     out.sort(key=lambda f: f.start)
     return out
