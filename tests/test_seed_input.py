@@ -92,3 +92,19 @@ def test_a_place_within_itself_is_a_cycle(seed_copy):
     with pytest.raises(SeedError) as err:
         load_seeds(seed_copy)
     assert any("dandong → dandong" in p for p in err.value.problems)
+
+
+def test_unknown_columns_are_all_named_with_the_expected_ones(tmp_path):
+    got, problems = rows(tmp_path, "id,note,colour,size\na,b,c,d\n")
+    assert got == []
+    assert problems == ["seeds/things.csv:1: unknown column(s) colour, size "
+                        "(expected id, note)"]
+
+
+def test_a_row_with_too_many_cells_is_reported_and_the_next_rows_still_read(tmp_path):
+    got, problems = rows(tmp_path, 'id,note\na,one,two\nb,"runs\non",three\nc,fine\n')
+    assert problems == [
+        "seeds/things.csv:2: more cells than columns",
+        'seeds/things.csv:3: more cells than columns (the row runs on to line 4: is a '
+        'closing " missing on line 3?)']
+    assert got == [("seeds/things.csv:5", {"id": "c", "note": "fine"})]
