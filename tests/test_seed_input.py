@@ -108,3 +108,20 @@ def test_a_row_with_too_many_cells_is_reported_and_the_next_rows_still_read(tmp_
         'seeds/things.csv:3: more cells than columns (the row runs on to line 4: is a '
         'closing " missing on line 3?)']
     assert got == [("seeds/things.csv:5", {"id": "c", "note": "fine"})]
+
+
+def test_rows_before_a_quote_never_closed_are_kept(tmp_path):
+    got, problems = rows(tmp_path, 'id,note\na,fine\nb,"never closed\nc,lost\n')
+    assert got == [("seeds/things.csv:2", {"id": "a", "note": "fine"})]
+    assert problems[0].startswith("seeds/things.csv:3: a quoted cell opened on this row")
+
+
+def test_a_quote_never_closed_in_the_header_is_reported_on_line_1(tmp_path):
+    got, problems = rows(tmp_path, 'id,"note\na,b\n')
+    assert got == [] and len(problems) == 1
+    assert problems[0].startswith("seeds/things.csv:1: a quoted cell opened on this row")
+
+
+def test_a_short_row_leaves_its_last_cells_empty(tmp_path):
+    got, problems = rows(tmp_path, "id,note\na\n")
+    assert problems == [] and got == [("seeds/things.csv:2", {"id": "a", "note": ""})]
