@@ -54,18 +54,69 @@ def test_ontology_declares_the_classes_the_design_asks_for():
         assert (EKG[name], RDF.type, OWL.Class) in onto, name
 
 
+def _through_the_build(data: Graph):
+    """Validate `data` the way `econkg build` does (quads → Oxigraph → sorted lines → rudof,
+    pySHACL for the report): (violations, the N-Triples rudof read)."""
+    from rdflib import URIRef
+
+    from econkg.export import sorted_nquads
+    from econkg.pipeline import check_shapes_of, union_ntriples
+    from econkg.quadsink import QuadSink
+    from econkg.store import OxigraphStore
+
+    sink = QuadSink()
+    g = sink.graph(URIRef("urn:econkg:test"))
+    for t in data:
+        g.add(t)
+    store = OxigraphStore()
+    store.store.load(sink.nquads(), format=store._ox.RdfFormat.N_QUADS)
+    lines = sorted_nquads(store)
+    violations, _ = check_shapes_of(sink, lines)
+    return violations, union_ntriples(lines)
+
+
 @pytest.mark.parametrize("case", SHAPE_CASES, ids=lambda p: p.stem)
 def test_shape_cases(case: Path):
     """Each file says what it expects on its first line; the shapes must say exactly that:
-    a negative case breaks one rule, so every violation it raises is that rule's."""
+    a negative case breaks one rule, so every violation it raises is that rule's. Checked
+    through the build's own path, and with each engine alone: rudof (which decides) and
+    pySHACL (which writes the report) give the same verdict on every case."""
+    from econkg.validate import conforms
+
     expect = case.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
     data = Graph().parse(case) + load_ontology()
-    violations = validate(data, load_shapes())
+    violations, ntriples = _through_the_build(data)
+    alone = validate(data, load_shapes())
+    rudof, _ = conforms(ntriples, (ontology_dir() / "shapes.ttl").read_text(encoding="utf-8"))
     if expect == "conforms":
-        assert violations == []
+        assert violations == [] and alone == [] and rudof is True
     else:
+        assert rudof is False
+        assert [(v.message, v.severity) for v in violations] == \
+            [(v.message, v.severity) for v in alone]
         messages = [v.message for v in violations]
         assert messages and all(m.startswith(expect) for m in messages), messages
+
+
+def test_a_shacl_verdict_is_reused_only_for_the_same_triples(built, tmp_path):
+    """`build` skips SHACL when the published release conformed on exactly these triples,
+    shapes and engines; any other triples (or a manifest naming other ones) are validated."""
+    import json
+
+    from econkg.pipeline import check_shapes_of, current_release, write_build
+
+    write_build(built, tmp_path, Path(__file__).parent.parent / "seeds")
+    assert built.shacl["conforms"] is True
+    assert check_shapes_of(built.quads, built.lines, tmp_path)[1].get("reused") is True
+    fewer = [ln for ln in built.lines if b"/citation/" not in ln]  # citations dropped
+    violations, verdict = check_shapes_of(built.quads, fewer, tmp_path)
+    assert not verdict.get("reused") and verdict["key"] != built.shacl["key"]
+    assert violations and verdict["conforms"] is False
+    manifest = current_release(tmp_path) / "manifest.json"
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    doc["shacl"]["key"] = "0" * 64
+    manifest.write_text(json.dumps(doc), encoding="utf-8")
+    assert not check_shapes_of(built.quads, built.lines, tmp_path)[1].get("reused")
 
 
 def test_every_shape_has_a_negative_case():
@@ -294,6 +345,26 @@ def test_cli_import_loads_no_heavy_library():
     assert out == "[]"
 
 
+def test_query_command_reads_the_store_without_rdflib(built, tmp_path):
+    """`econkg query` on a published build opens the Oxigraph store and prints: no rdflib,
+    pyshacl or pandas is imported, so it starts fast (and its rows are the usual ones)."""
+    from conftest import SEEDS
+    from econkg.pipeline import write_build
+
+    write_build(built, tmp_path / "b", SEEDS)
+    code = ("import sys\nfrom econkg.cli import main\ntry:\n"
+            f"    main(['--seeds', {str(SEEDS)!r}, '--build-dir', {str(tmp_path / 'b')!r}, "
+            "'query', 'trade-over-time', '--format', 'csv'])\n"
+            "except SystemExit as exc:\n    code = exc.code\n"
+            "heavy = [m for m in ('rdflib', 'pyshacl', 'pandas', 'networkx', 'fastapi') "
+            "if m in sys.modules]\nprint(code, heavy, file=sys.stderr)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert res.stderr.strip().splitlines()[-1] == "0 []"
+    assert "2025,trade value,total trade,2730000000,,US dollar,,,fact," \
+           "000_9e5f7cb7cd004f31.txt,5,27.3亿美元" in res.stdout.splitlines()
+
+
 def test_help_lists_every_command():
     """The Commands section of --help names exactly the commands the CLI has."""
     from econkg.cli import COMMANDS
@@ -362,3 +433,29 @@ def test_statement_value_shape_lists_every_seed_relation():
     listed = {str(p).rsplit("/", 1)[-1]
               for p in Collection(shapes, shapes.value(path, SH.alternativePath))}
     assert listed == schema_from(load_ontology()).seed_relations
+
+
+def test_the_quads_the_build_loads_are_rdflibs(built):
+    """The build writes N-Quads from its quads without rdflib's store; the lines are the
+    ones rdflib's serializer writes for the same dataset, odd literals included."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from econkg.quadsink import QuadSink
+
+    def lines(data: bytes) -> set[bytes]:
+        return {ln for ln in data.split(b"\n") if ln.strip()}
+
+    assert lines(built.quads.nquads()) == lines(built.dataset.serialize(format="nquads",
+                                                                         encoding="utf-8"))
+    sink = QuadSink()
+    g = sink.graph(URIRef("urn:econkg:g"))
+    x = URIRef("urn:econkg:x")
+    odd = [Literal("x", lang="en"), Literal("x", lang="zh"), Literal("1", datatype=XSD.integer),
+           Literal("01", datatype=XSD.integer), Literal('a "b"\n\\c\u2028'), BNode("b1"),
+           URIRef("b1"), Literal("b1")]
+    for o in odd:
+        g.add((x, x, o))
+    assert lines(sink.nquads()) == lines(sink.to_dataset().serialize(format="nquads",
+                                                                     encoding="utf-8"))
+    assert len(lines(sink.nquads())) == len(odd) - 1  # "1" and "01" are one integer

@@ -289,6 +289,131 @@ def test_skip_bad_loads_the_good_rows_and_reports_the_rest(root, tmp_path):
 # --- the store: reopened, shared, never partial -------------------------------------------
 
 
+def _by_hand(rows: list[dict], reporter: str, flow: str, period: str, level: int,
+             include_mirror: bool = False) -> list[tuple[str, float, int]]:
+    """The ten largest partners summed in Python over the CSV rows themselves: (partner
+    code, sum, rows), with the question's rules (one level, no breakdown rows, no World)."""
+    from decimal import Decimal
+
+    sums: dict[str, list] = {}
+    for r in rows:
+        cmd = r["cmdCode"]
+        if (r["reporterCode"], r["flowCode"]) != (reporter, flow) or \
+                r["period"] != period.replace("-", "") or \
+                (0 if cmd == "TOTAL" else len(cmd)) != level or r["partnerCode"] == "0" or \
+                (r["isReported"] == "false" and not include_mirror) or \
+                (r["customsCode"], r["mosCode"], r["motCode"], r["partner2Code"]) != \
+                ("C00", "0", "0", "0"):
+            continue
+        acc = sums.setdefault(r["partnerCode"], [Decimal(0), 0])
+        acc[0] += Decimal(r["primaryValue"])
+        acc[1] += 1
+    ranked = sorted(sums.items(), key=lambda kv: -kv[1][0])[:10]
+    return [(code, float(v), n) for code, (v, n) in ranked]
+
+
+def test_top_partners_sums_exactly_the_rows_of_one_level(root, tmp_path):
+    import random
+
+    rng = random.Random(5)
+    rows = []
+    for reporter in ("156", "643"):
+        for partner in ("408", "643", "842", "392", "410", "276", "826", "344", "496", "398",
+                        "704", "764", "156", "0"):
+            for cmd in ("01", "02", "27", "84", "TOTAL", "0101", "2709", "270900"):
+                for period in ("2020", "2018", "201903"):
+                    for flow in ("X", "M"):
+                        if partner == reporter:
+                            continue
+                        r = gen.row(period=period, reporterCode=reporter, partnerCode=partner,
+                                    flowCode=flow, cmdCode=cmd,
+                                    primaryValue=f"{rng.lognormvariate(13, 2):.2f}")
+                        if rng.random() < 0.15:
+                            r["isReported"] = "false"
+                        rows.append(r)
+    # breakdown rows of China's (by transport, by customs procedure) are never added
+    rows.append(gen.row(period=2020, reporterCode=156, partnerCode=408, cmdCode="27",
+                        primaryValue="9e15", motCode="2000"))
+    rows.append(gen.row(period=2020, reporterCode=156, partnerCode=842, cmdCode="01",
+                        primaryValue="8e15", customsCode="C01"))
+    path = gen.write(tmp_path / "top.csv", rows)
+    assert cli(root, "ingest", "comtrade", str(path), "--dataset", "top").exit_code == 0
+    m49_of = {k: v["m49"] for k, v in _entities(root).items()}
+    for period, level, include in (("2020", 2, "facts"), ("2020", 4, "all"),
+                                   ("2018", 0, "facts"), ("2019-03", 2, "facts")):
+        res = cli(root, "query", "top-partners-official", "-p", "reporter=china",
+                  "-p", "flow=ekg:Export", "-p", f"period={period}", "-p", f"level={level}",
+                  "-p", f"include={include}", "--format", "json")
+        assert res.exit_code == 0, res.output
+        got = [(m49_of[r["partner_id"]], r["value"], r["rows"]) for r in json.loads(res.stdout)]
+        assert got == _by_hand(rows, "156", "X", period, level, include == "all"), period
+        assert len(got) >= 8  # eleven partners (World left out), less mirror-only ones
+        assert all(r["dataset"] == "top" and r["unit"] == "USD" for r in json.loads(res.stdout))
+        if (period, level) == ("2020", 2):
+            got_2020 = got
+    # each dataset answers on its own rows, never added to another's
+    assert cli(root, "ingest", "comtrade", str(path), "--dataset", "top2").exit_code == 0
+    both = json.loads(cli(root, "query", "top-partners-official", "-p", "period=2020",
+                          "-p", "level=2", "--format", "json").stdout)
+    assert sorted({r["dataset"] for r in both}) == ["top", "top2"]
+    assert [r["value"] for r in both] == [v for _, v, _ in _by_hand(rows, "156", "X", "2020", 2)
+                                          for _ in (0, 1)][:10]
+    one = json.loads(cli(root, "query", "top-partners-official", "-p", "period=2020",
+                         "-p", "level=2", "-p", "dataset=top2", "--format", "json").stdout)
+    assert {r["dataset"] for r in one} == {"top2"} and len(one) == len(got_2020)
+    # the same sums straight from the rows, without the slices
+    raw = select(root, """
+        SELECT ?p (SUM(?v) AS ?total) WHERE { GRAPH ?g {
+          ?o ekg:reporter kg:china ; ekg:flow ekg:Export ; ekg:period "2020" ;
+             ekg:commodity ?k ; ekg:partner ?p ; ekg:value ?v ;
+             qb:dataSet <https://w3id.org/econkg/id/dataset/top> .
+          FILTER NOT EXISTS { ?o ekg:isMirror true }
+          FILTER NOT EXISTS { ?o ekg:modeOfTransport|ekg:customsProcedure|ekg:modeOfSupply|
+                                 ekg:secondPartner ?b }
+          FILTER NOT EXISTS { ?p ekg:m49Code "0" } }
+          ?k a ekg:HSChapter }  # a chapter the documents know is typed in their graph
+        GROUP BY ?p ORDER BY DESC(?total) LIMIT 10""")
+    assert [(m49_of[r["p"].removeprefix(KG)], r["total"]) for r in raw] == \
+        [(c, v) for c, v, _ in _by_hand(rows, "156", "X", "2020", 2)]
+
+
+def _entities(root: Path) -> dict[str, dict]:
+    """id → {m49} for the economies the statistics graph names."""
+    rows = select(root, "SELECT ?e ?m WHERE { GRAPH ?g { ?e ekg:m49Code ?m } }")
+    out: dict[str, dict] = {}
+    for r in rows:
+        out.setdefault(r["e"].removeprefix(KG), {"m49": r["m"]})
+    return out
+
+
+def test_ingesting_a_dataset_again_replaces_it_and_keeps_the_others(root, tmp_path):
+    first = gen.write(tmp_path / "a.csv", RECONCILE_ROWS + filler(150))
+    other = gen.write(tmp_path / "b.csv", RECONCILE_ROWS[:2])
+    assert cli(root, "ingest", "comtrade", str(first), "--dataset", "a").exit_code == 0
+    assert cli(root, "ingest", "comtrade", str(other), "--dataset", "b").exit_code == 0
+    second = gen.write(tmp_path / "a2.csv", RECONCILE_ROWS[:3])
+    assert cli(root, "ingest", "comtrade", str(second), "--dataset", "a").exit_code == 0
+    count = "SELECT ?g (COUNT(?o) AS ?n) WHERE { GRAPH ?g { ?o ekg:sourceRow ?r } } GROUP BY ?g"
+    sizes = {r["g"].rsplit("/", 1)[-1]: r["n"] for r in select(root, count)}
+    assert sizes == {"a": 3, "b": 2}
+    manifest = read_manifest(current_release(root))
+    assert {d["name"]: d["rows"] for d in manifest["datasets"]} == {"a": 3, "b": 2}
+    # the documents' graphs came through the copy whole
+    assert select(root, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                        "FILTER(!STRSTARTS(STR(?g), 'https://w3id.org/econkg/graph/stat/')) }"
+                  )[0]["n"] == manifest["triples"]
+
+
+def test_the_manifest_counts_the_triples_the_store_holds(root, tmp_path):
+    path = gen.write(tmp_path / "count.csv", RECONCILE_ROWS + filler(300))
+    assert cli(root, "ingest", "comtrade", str(path), "--dataset", "count").exit_code == 0
+    manifest = read_manifest(current_release(root))
+    entry = next(d for d in manifest["datasets"] if d["name"] == "count")
+    n = select(root, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                     "FILTER(?g = <https://w3id.org/econkg/graph/stat/count>) }")[0]["n"]
+    assert entry["triples"] == n > 300 * 16
+
+
 def test_a_second_process_opens_the_store_and_answers_the_same_rows(root, tmp_path):
     path = gen.write(tmp_path / "shared.csv", RECONCILE_ROWS + filler(200))
     assert cli(root, "ingest", "comtrade", str(path)).exit_code == 0

@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 
 from econkg.cli import main
 from econkg.queries import (
@@ -33,12 +33,11 @@ from econkg.queries import (
     bindings_for,
     get_query,
     list_queries,
-    parse_query_file,
     result_records,
     run_named,
     to_term,
 )
-from econkg.store import QueryError
+from econkg.store import QueryError, to_rdflib
 
 HERE = Path(__file__).parent
 EXPECTED = HERE / "queries"
@@ -447,8 +446,15 @@ def _cli_value(param, value):
     return f"ekg:{value}" if param.type == "term" else value
 
 
+# Questions that answer only over ingested official statistics, which the seed graph does
+# not hold: tests/test_ingest.py holds their every parameter to sums taken by hand.
+STATISTICS_ONLY = {"top-partners-official"}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_row_honours_every_parameter(name, ox, index):
+    if name in STATISTICS_ONLY:
+        pytest.skip("answers over ingested statistics only (tests/test_ingest.py)")
     pools = _pools(index)
     q = QUESTIONS[name]
     seen_rows = []
@@ -560,7 +566,8 @@ def test_a_parameter_cannot_change_the_query(ox, evil):
 
 
 def _param(ptype: str) -> Param:
-    """A parameter named p of a header type: entity, string, term or choice:a,b."""
+    """A parameter named p of a header type: entity, string, integer, decimal, term or
+    choice:a,b."""
     kind, _, choices = ptype.partition(":")
     return Param("p", kind, None, "", tuple(choices.split(",")) if choices else ())
 
@@ -577,6 +584,9 @@ def _param(ptype: str) -> Param:
     ("entity", "https://example.org/x", URIRef("https://example.org/x")),
     ("entity", "丹东", URIRef(KG + "dandong")),          # a Chinese name, looked up
     ("entity", "Dandong", URIRef(KG + "dandong")),       # an English name, looked up
+    ("integer", "4", Literal(4, datatype=XSD.integer)),
+    ("integer", "-2", Literal(-2, datatype=XSD.integer)),
+    ("decimal", "27.30", Literal("27.30", datatype=XSD.decimal)),
 ])
 def test_to_term_turns_each_type_into_its_term(ox, ptype, value, term):
     param = _param(ptype)
@@ -592,19 +602,14 @@ def test_to_term_turns_each_type_into_its_term(ox, ptype, value, term):
     ("entity", "https://example.org/<x>", "is not a valid IRI"),
     ("entity", "no-such-place", "no entity called 'no-such-place'"),
     ("entity", "丹冬", "no entity called '丹冬'"),
+    ("integer", "4.5", "'4.5' is not a whole number"),
+    ("integer", "four", "'four' is not a whole number"),
+    ("decimal", "abc", "'abc' is not a number"),
 ])
 def test_to_term_refuses_what_its_type_does_not_take(ox, ptype, value, error):
     param = _param(ptype)
     with pytest.raises(QueryError, match=f"parameter p: .*{re.escape(error)}"):
         to_term(param, value, ox)
-
-
-def test_a_number_parameter_type_is_refused_in_a_query_header(tmp_path):
-    path = tmp_path / "q.rq"
-    path.write_text("# title: t\n# param: year integer 2024 — a year\nSELECT * {}\n",
-                    encoding="utf-8")
-    with pytest.raises(ValueError, match="TYPE one of entity, string, term, choice"):
-        parse_query_file(path)
 
 
 def test_unknown_parameter_and_unknown_query_are_explained(ox):
@@ -791,3 +796,37 @@ def test_every_claim_says_who_states_it(ox):
         SELECT ?x WHERE { ?x ekg:citation ?c . FILTER NOT EXISTS { ?x ekg:statedBy ?who } }
         LIMIT 5""").rows
     assert missing == []
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_native_values_are_rdflibs(store, name):
+    """`econkg query` reads Oxigraph's terms directly (`native_value`); every value of every
+    named question is what reading them as rdflib terms (`python_value`) gives."""
+    from econkg.queries import python_value
+
+    q = get_query(name)
+    params = {"include": "all"} if "include" in q.params else {}
+    result = store.query(q.text, bindings_for(q, params, store, native=True))
+    assert result.native is not None
+    via_rdflib = [{v: python_value(t) for v, t in zip(result.variables, row, strict=True)}
+                  for row in result.rows]
+    assert result_records(result) == via_rdflib
+    assert [[type(x) for x in r.values()] for r in result_records(result)] == \
+           [[type(x) for x in r.values()] for r in via_rdflib]
+    assert bindings_for(q, params, store) == {
+        k: to_rdflib(v) for k, v in bindings_for(q, params, store, native=True).items()}
+
+
+@pytest.mark.parametrize("lexical,datatype", [
+    ("007", "integer"), (" 7", "integer"), ("x", "integer"), ("27.30", "decimal"),
+    ("1E3", "double"), ("INF", "double"), ("true", "boolean"), ("1", "boolean"),
+    ("TRUE", "boolean"), ("2025", "gYear"), ("2025-01-01", "date"), ("abc", "string")])
+def test_native_value_matches_python_value(lexical, datatype):
+    import pyoxigraph as ox
+
+    from econkg.queries import native_value, python_value
+
+    term = ox.Literal(lexical, datatype=ox.NamedNode(f"http://www.w3.org/2001/XMLSchema#"
+                                                     f"{datatype}"))
+    assert native_value(term) == python_value(to_rdflib(term))
+    assert type(native_value(term)) is type(python_value(to_rdflib(term)))

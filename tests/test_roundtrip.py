@@ -102,14 +102,14 @@ def test_a_seed_edited_during_the_build_is_refused(seed_copy, monkeypatch):
     from econkg.pipeline import build
     from econkg.seeds import SeedError
 
-    real = econkg.rdf.build_dataset
+    real = econkg.rdf.build_quads
 
     def edit_then_build(seeds, ontology):
         path = seed_copy / "observations" / "000.csv"
         path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         return real(seeds, ontology)
 
-    monkeypatch.setattr(econkg.rdf, "build_dataset", edit_then_build)
+    monkeypatch.setattr(econkg.rdf, "build_quads", edit_then_build)
     with pytest.raises(SeedError, match="changed while the build was reading them"):
         build(seed_copy, check_shapes=False)
 

@@ -81,16 +81,18 @@ class Context:
         return self._loading(open_store)
 
     def _loading(self, load):
-        from .ontology import OntologyError
-        from .seeds import SeedError
-        from .store import StoreError
-
         try:
             return load(self.build_dir, self.seeds, note=self.note)
-        except (SeedError, OntologyError) as exc:
-            raise click.ClickException(f"cannot build the graph:\n{exc}") from None
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from None
+        except Exception as exc:  # the error types are imported only when there is one
+            from .ontology import OntologyError
+            from .seeds import SeedError
+            from .store import StoreError
+
+            if isinstance(exc, SeedError | OntologyError):
+                raise click.ClickException(f"cannot build the graph:\n{exc}") from None
+            if isinstance(exc, StoreError):
+                raise click.ClickException(str(exc)) from None
+            raise
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,11 +4,12 @@ file and line rather than a parser traceback."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
-
-from .namespaces import EKG
 from .resources import ontology_dir
+
+if TYPE_CHECKING:  # rdflib is imported by the functions that parse: `econkg query` never does
+    from rdflib import Graph
 
 ONTOLOGY_FILES = ("econkg.ttl", "alignments.ttl", "statistics.ttl")
 SHAPES_FILE = "shapes.ttl"
@@ -18,6 +19,8 @@ class OntologyError(Exception):
 
 
 def parse_turtle(path: Path) -> Graph:
+    from rdflib import Graph
+
     graph = Graph()
     try:
         graph.parse(path, format="turtle")
@@ -32,6 +35,8 @@ def _first_line(exc: Exception) -> str:
 
 
 def load_ontology(folder: Path | None = None) -> Graph:
+    from rdflib import Graph
+
     folder = folder or ontology_dir()
     graph = Graph()
     for name in ONTOLOGY_FILES:
@@ -55,4 +60,6 @@ def relation_predicates(ontology: Graph) -> set[str]:
 
 def ontology_terms(ontology: Graph) -> set[str]:
     """Every ekg: term the ontology defines, for checking ekg:Term references in seeds."""
+    from .namespaces import EKG
+
     return {str(s)[len(str(EKG)):] for s in ontology.subjects() if str(s).startswith(str(EKG))}

@@ -39,6 +39,7 @@ from .validate import Violation
 if TYPE_CHECKING:
     from rdflib import Dataset
 
+    from .quadsink import QuadSink
     from .seeds import Seeds
     from .store import OxigraphStore
 
@@ -52,12 +53,26 @@ KEEP_RELEASES = 2  # the current one and the one before (a reader may still hold
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
+    """A build in memory: the quads as the build made them (`quads`), the same quads as
+    sorted N-Quads lines (`lines`, what the store and exports hold) and an Oxigraph store
+    of them; `dataset` is the rdflib Dataset, made on first use."""
+
     seeds: Seeds
     violations: list[Violation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     fingerprint: str = ""
+    quads: QuadSink | None = None
+    lines: list[bytes] = field(default_factory=list)
+    store: OxigraphStore | None = None
+    shacl: dict[str, Any] = field(default_factory=dict)
+    _dataset: Dataset | None = field(default=None, repr=False)
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            self._dataset = self.quads.to_dataset()
+        return self._dataset
 
 
 def input_files(seeds_dir: Path, onto_dir: Path | None = None) -> list[Path]:
@@ -78,17 +93,24 @@ def fingerprint(seeds_dir: Path, onto_dir: Path | None = None) -> str:
 
 
 def build(seeds_dir: Path, *, check_shapes: bool = True,
-          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+          progress: Callable[[str], None] = lambda _: None,
+          verdicts: Path | None = None) -> BuildResult:
     """Run the whole flow in memory; raises SeedError or OntologyError on bad input.
+
+    The quads go straight from the seed rows into an in-memory Oxigraph store (rdflib's
+    terms, no rdflib store). With `verdicts` (a build folder), a SHACL verdict of
+    "conforms" recorded by its current release is reused when it was reached on exactly
+    the same triples, shapes and engines (`shacl_key`), so it can never be stale.
 
     The fingerprint is taken before the tables are read and checked again after: if any
     input changed in between, the build is refused, so the fingerprint a release carries
     is the fingerprint of exactly the bytes it was built from."""
     from .consistency import check_consistency
+    from .export import sorted_nquads
     from .provenance import add_provenance
-    from .rdf import build_dataset
+    from .rdf import build_quads
     from .seeds import SeedError, load_seeds
-    from .validate import validate
+    from .store import OxigraphStore
 
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -100,21 +122,75 @@ def build(seeds_dir: Path, *, check_shapes: bool = True,
 
     t = time.perf_counter()
     progress("building RDF")
-    ds = build_dataset(seeds, ontology)
-    add_provenance(ds, seeds, Path(seeds_dir))  # who proposed and accepted rows (PROV)
+    quads = build_quads(seeds, ontology)
+    add_provenance(quads, seeds, Path(seeds_dir))  # who proposed and accepted rows (PROV)
+    store = OxigraphStore()
+    store.store.load(quads.nquads(), format=store._ox.RdfFormat.N_QUADS)
+    lines = sorted_nquads(store)
     seconds["rdf"] = time.perf_counter() - t
 
     violations: list[Violation] = []
+    shacl: dict[str, Any] = {}
     if check_shapes:
         t = time.perf_counter()
         progress("validating against SHACL shapes")
-        violations = validate(ds, load_shapes())
+        violations, shacl = check_shapes_of(quads, lines, verdicts)
         seconds["shacl"] = time.perf_counter() - t
     warnings = check_consistency(seeds)
     if fingerprint(seeds_dir) != before:
         raise SeedError([f"{seeds_dir}: the seed tables or the ontology changed while the "
                          "build was reading them; run the build again"])
-    return BuildResult(ds, seeds, violations, warnings, seconds, before)
+    return BuildResult(seeds, violations, warnings, seconds, before, quads, lines, store,
+                       shacl)
+
+
+def union_ntriples(lines: list[bytes]) -> bytes:
+    """The union of the named graphs as sorted N-Triples, from sorted N-Quads lines (each
+    ends ` <graph> .`; a graph name holds no space, so the split cannot cut a literal)."""
+    return b"".join(t + b" .\n" for t in sorted({ln.rsplit(b" ", 2)[0] for ln in lines}))
+
+
+def shacl_key(ntriples: bytes, shapes: bytes) -> str:
+    from .validate import engine_version
+
+    h = hashlib.sha256(engine_version().encode() + b"\0")
+    h.update(hashlib.sha256(shapes).digest())
+    h.update(hashlib.sha256(ntriples).digest())
+    return h.hexdigest()
+
+
+# rudof holds about 7 kB per triple while it validates (pySHACL over rdflib about a fifth of
+# that, in ten times the time): above this many quads pySHACL decides, so that memory
+# stays bounded (benchmarks/seed_scale.py measures both sides of the line).
+RUDOF_MAX_QUADS = 150_000
+
+
+def check_shapes_of(quads: QuadSink, lines: list[bytes],
+                    verdicts: Path | None = None) -> tuple[list[Violation], dict[str, Any]]:
+    """SHACL over the union graph, ontology included (so subclass targets resolve): rudof
+    decides (up to RUDOF_MAX_QUADS); when it finds violations, or the graph is larger,
+    pySHACL validates and writes the report (see validate.py). If the
+    engines disagree the build is refused with rudof's findings: a rule one real engine
+    says is broken is not waved through."""
+    from .validate import conforms, validate
+
+    shapes_path = ontology_dir() / SHAPES_FILE
+    shapes = shapes_path.read_bytes()
+    ntriples = union_ntriples(lines)
+    key = shacl_key(ntriples, shapes)
+    if verdicts is not None:
+        release = current_release(Path(verdicts))
+        seen = read_manifest(release).get("shacl", {}) if release else {}
+        if seen.get("key") == key and seen.get("conforms") is True:
+            return [], {**seen, "reused": True}
+    verdict = conforms(ntriples, shapes.decode("utf-8")) \
+        if len(lines) <= RUDOF_MAX_QUADS else None
+    if verdict is not None and verdict[0]:
+        return [], {"key": key, "conforms": True, "engine": "rudof"}
+    violations = validate(quads.union_graph(), load_shapes())
+    if not violations and verdict is not None:
+        violations = verdict[1]
+    return violations, {"key": key, "conforms": not violations, "engine": "pyshacl"}
 
 
 # --- releases ------------------------------------------------------------------------------
@@ -252,9 +328,10 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
     from .store import OxigraphStore
 
     root = Path(out_dir)
-    memory = OxigraphStore.from_dataset(result.dataset)
+    memory = result.store if result.store is not None \
+        else OxigraphStore.from_dataset(result.dataset)
     trig = serialize(memory, "trig")
-    nquads = b"\n".join(_nquads_lines(memory)) + b"\n"
+    nquads = b"\n".join(result.lines or _nquads_lines(memory)) + b"\n"
     sizes = memory.graph_sizes()
     graphs = sorted(sizes)
 
@@ -280,6 +357,8 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
             "graph_sizes": sizes,
             "warnings": result.warnings,
             "datasets": datasets,
+            **({"shacl": {k: v for k, v in result.shacl.items() if k != "reused"}}
+               if result.shacl.get("conforms") else {}),
         }
 
     with writer_lock(root):
@@ -330,7 +409,7 @@ def open_store(out_dir: Path, seeds_dir: Path,
         sizes.update({d["graph"]: d["triples"] for d in manifest.get("datasets", [])})
         store.sizes = sizes or None
         return store
-    return OxigraphStore.from_dataset(build(seeds_dir, check_shapes=False).dataset)
+    return build(seeds_dir, check_shapes=False).store
 
 
 def load_dataset(out_dir: Path, seeds_dir: Path,

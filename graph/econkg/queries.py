@@ -12,8 +12,8 @@ Each file opens with a `#` header:
 A parameter's type says how a value given on the command line becomes an RDF term:
 `entity` (an id such as `dandong`, `kg:dandong`, a full IRI, or an English or Chinese name
 looked up in the graph; an unknown name is an error with did-you-mean suggestions),
-`string`, `term` (an ontology term such as `ekg:Export`), and `choice:a,b` (one of the
-listed words). No question takes a number yet, so there is no number type.
+`string`, `integer`, `decimal`, `term` (an ontology term such as `ekg:Export`), and
+`choice:a,b` (one of the listed words).
 
 Every parameter is always bound, so every parameter filters: a parameter left blank (default
 `-`) is bound to `ANY`, and the query reads `FILTER(?p = <urn:econkg:any> || ?x = ?p)`.
@@ -28,20 +28,30 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
-
-from .namespaces import EKG, KG
 from .resources import queries_dir
 from .store import QueryError, Result, Store
 
-PARAM_TYPES = ("entity", "string", "term", "choice")
-ANY = URIRef("urn:econkg:any")
+if TYPE_CHECKING:  # rdflib is loaded where it is needed: `econkg query` never needs it
+    from rdflib.term import Node
+
+PARAM_TYPES = ("entity", "string", "integer", "decimal", "term", "choice")
+ANY_IRI = "urn:econkg:any"
+KG_IRI = "https://w3id.org/econkg/id/"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ANY":  # the rdflib term, made on first use so importing this stays light
+        from rdflib import URIRef
+
+        return URIRef(ANY_IRI)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 _PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?::(?P<choices>[\w,-]+))?"
                        r"(?:\s+(?P<default>\S+))?"
                        r"(?:\s+[—-]+\s*(?P<doc>.*))?$")
@@ -115,6 +125,8 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
 def as_store(graph: Any) -> Store:
     """Graphs are answered by Oxigraph: the named queries run in milliseconds there, where
     rdflib's evaluator takes seconds on some of them."""
+    from rdflib import Dataset, Graph, URIRef
+
     from .store import OxigraphStore
 
     if isinstance(graph, Dataset):
@@ -154,11 +166,11 @@ _PREFIXES = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 def _known_entities(store: Store) -> dict[str, str]:
     """Every name an entity goes by (its id, labels and aliases) → its id."""
     names: dict[str, str] = {}
-    for e, label in store.query(_PREFIXES + _KNOWN).rows:
-        ident = str(e).removeprefix(str(KG))
+    for e, label in _values(store.query(_PREFIXES + _KNOWN)):
+        ident = str(e).removeprefix(KG_IRI)
         names.setdefault(ident, ident)
         if label is not None:
-            names.setdefault(str(label), ident)
+            names.setdefault(label, ident)
     return names
 
 
@@ -178,21 +190,86 @@ def _unknown_entity(param: Param, value: str, store: Store | None) -> QueryError
                       "(`econkg query entity-lookup -p name=…` finds ids)")
 
 
-def to_term(param: Param, value: str, store: Store | None = None) -> Node:
-    """Turn a command-line value into the RDF term its parameter expects."""
+class _RdflibTerms:
+    """Parameter values as rdflib terms (the library API: `to_term`, `bindings_for`)."""
+
+    @staticmethod
+    def iri(value: str):
+        from rdflib import URIRef
+
+        return URIRef(value)
+
+    @staticmethod
+    def literal(value: str, datatype: str | None = None):
+        from rdflib import Literal, URIRef
+
+        if datatype == _XSD + "integer":
+            return Literal(int(value), datatype=URIRef(datatype))
+        return Literal(value, datatype=URIRef(datatype) if datatype else None)
+
+    @staticmethod
+    def ontology_term(local: str):
+        from .namespaces import EKG
+
+        return EKG[local]  # the checked namespace knows every term of the ontology
+
+
+class _OxigraphTerms:
+    """The same values as pyoxigraph terms, for a command that runs on Oxigraph and prints:
+    no rdflib is loaded unless an ontology term has to be checked."""
+
+    @staticmethod
+    def iri(value: str):
+        import pyoxigraph as ox
+
+        return ox.NamedNode(value)
+
+    @staticmethod
+    def literal(value: str, datatype: str | None = None):
+        import pyoxigraph as ox
+
+        if datatype == _XSD + "integer":  # as rdflib writes Literal(int(value))
+            value = str(int(value))
+        return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype \
+            else ox.Literal(value)
+
+    @staticmethod
+    def ontology_term(local: str):
+        return _OxigraphTerms.iri(str(_RdflibTerms.ontology_term(local)))
+
+
+def to_term(param: Param, value: str, store: Store | None = None, *,
+            native: bool = False) -> Node:
+    """Turn a command-line value into the RDF term its parameter expects: an rdflib term,
+    or with `native` a pyoxigraph one (every store takes either)."""
+    mk = _OxigraphTerms if native else _RdflibTerms
     if param.type == "choice":
         if value not in param.choices:
             raise QueryError(f"parameter {param.name}: {value!r} is not one of "
                              f"{', '.join(param.choices)}")
-        return Literal(value)
+        return mk.literal(value)
     if param.type == "string":
-        return Literal(value)
+        return mk.literal(value)
+    if param.type == "integer":
+        try:
+            int(value)
+        except ValueError:
+            raise QueryError(f"parameter {param.name}: {value!r} is not a whole number") \
+                from None
+        return mk.literal(value, _XSD + "integer")
+    if param.type == "decimal":
+        try:
+            float(value)
+        except ValueError:
+            raise QueryError(f"parameter {param.name}: {value!r} is not a number") from None
+        term = _RdflibTerms.literal(value, _XSD + "decimal")  # rdflib's normalised form
+        return _native(term) if native else term
     if param.type == "term":
         local = value.removeprefix("ekg:")
         if not re.fullmatch(r"[A-Za-z][\w-]*", local):
             raise QueryError(f"parameter {param.name}: {value!r} is not an ontology term")
         try:
-            return EKG[local]  # the checked namespace knows every term of the ontology
+            return mk.ontology_term(local)
         except AttributeError:
             raise QueryError(f"parameter {param.name}: {value!r} is not an ontology term") \
                 from None
@@ -202,46 +279,74 @@ def to_term(param: Param, value: str, store: Store | None = None) -> Node:
     if re.match(r"^https?://", value):
         if any(ch in value for ch in "<>\"{}|^`\\ "):
             raise QueryError(f"parameter {param.name}: {value!r} is not a valid IRI")
-        return URIRef(value)
+        return mk.iri(value)
     local = value.removeprefix("kg:")
-    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", local) and (store is None
-                                                       or _exists(store, KG[local])):
-        return KG[local]
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", local) and (
+            store is None or _exists(store, _OxigraphTerms.iri(KG_IRI + local))):
+        return mk.iri(KG_IRI + local)
     if store is not None:
+        import pyoxigraph as ox
+
         res = store.query(
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n" + _LOOKUP,
-            {"name": Literal(value)})
-        hits = [row[0] for row in res.rows if row[0] is not None]
+            {"name": ox.Literal(value)})
+        hits = [row[0] for row in _values(res) if row[0] is not None]
         if len(hits) == 1:
-            return hits[0]
+            return mk.iri(hits[0])
         if len(hits) > 1:
-            names = ", ".join(str(h).rsplit("/", 1)[-1] for h in hits)
+            names = ", ".join(h.rsplit("/", 1)[-1] for h in hits)
             raise QueryError(f"parameter {param.name}: {value!r} names several entities "
                              f"({names}); give the id")
     raise _unknown_entity(param, value, store)
 
 
-def _exists(store: Store, node: URIRef) -> bool:
-    res = store.query(_PREFIXES + "ASK { ?e rdfs:label ?l }", {"e": node})
-    return bool(res.boolean)
+def _native(term: Node):
+    from .store import to_oxigraph
+
+    return to_oxigraph(term)
+
+
+def _values(result: Result) -> list[tuple[str | None, ...]]:
+    """A SELECT's IRIs and literals as their text, without building rdflib terms."""
+    if result.native is not None:
+        return [tuple(None if t is None else t.value for t in row) for row in result.native]
+    return [tuple(None if t is None else str(t) for t in row) for row in result.rows]
+
+
+def _exists(store: Store, node) -> bool:
+    # a SELECT that projects ?e, so that Oxigraph binds it itself (it cannot in an ASK)
+    res = store.query(_PREFIXES + "SELECT ?e WHERE { ?e rdfs:label ?l } LIMIT 1", {"e": node})
+    return bool(_values(res))
 
 
 def bindings_for(query: NamedQuery, params: dict[str, Any],
-                 store: Store | None = None) -> dict[str, Node]:
+                 store: Store | None = None, *, native: bool = False) -> dict[str, Node]:
+    """The query's parameters as RDF terms (rdflib's, or with `native` pyoxigraph's):
+    defaults filled in, blank entity and term parameters bound to ANY."""
     unknown = sorted(set(params) - set(query.params))
     if unknown:
         raise QueryError(f"{query.name} has no parameter {', '.join(unknown)}; it takes "
                          f"{', '.join(query.params) or 'none'}")
+    mk = _OxigraphTerms if native else _RdflibTerms
     out: dict[str, Node] = {}
     for name, p in query.params.items():
         value = params.get(name, p.default)
         if value is None or value == "" or value == "-":
             if p.type in ("entity", "term"):
-                out[name] = ANY  # every parameter filters; ANY lets every value through
+                out[name] = mk.iri(ANY_IRI)  # every parameter filters; ANY lets all through
             continue
-        out[name] = value if isinstance(value, Node) else to_term(p, str(value), store)
+        out[name] = value if _is_term(value) else to_term(p, str(value), store, native=native)
     return out
+
+
+def _is_term(value: Any) -> bool:
+    """An RDF term given by a caller (rdflib's or pyoxigraph's) is bound as it is."""
+    import pyoxigraph as ox
+
+    rdflib = sys.modules.get("rdflib")  # not loaded: the value cannot be one of its terms
+    return isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode) or (
+        rdflib is not None and isinstance(value, rdflib.term.Node))
 
 
 def run_named(graph: Any, name: str, /, **params: Any) -> Result:
@@ -252,6 +357,9 @@ def run_named(graph: Any, name: str, /, **params: Any) -> Result:
 
 def result_records(result: Result) -> list[dict[str, Any]]:
     """Rows as dicts of plain Python values (IRIs as strings, numbers as numbers)."""
+    if result.native is not None:  # Oxigraph's terms, read without building rdflib's
+        return [{v: native_value(t) for v, t in zip(result.variables, row, strict=True)}
+                for row in result.native]
     return [{v: python_value(t) for v, t in zip(result.variables, row, strict=True)}
             for row in result.rows]
 
@@ -259,6 +367,9 @@ def result_records(result: Result) -> list[dict[str, Any]]:
 def python_value(term: Node | None) -> Any:
     if term is None:
         return None
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
     if isinstance(term, Literal):
         value = term.toPython()
         if term.datatype == XSD.decimal:
@@ -267,6 +378,43 @@ def python_value(term: Node | None) -> Any:
             return str(value)
         return value if isinstance(value, int | float | bool | str) else str(value)
     return str(term)
+
+
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def native_value(term: Any) -> Any:
+    """`python_value` of a pyoxigraph term, giving the same value: the datatypes the
+    questions return (strings, language-tagged text, integers, decimals, doubles,
+    booleans) are read here; any other datatype, or a lexical form these readings do not
+    take, goes through rdflib as before."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if not isinstance(term, ox.Literal):
+        return term.value  # an IRI or a blank node's id, as str() of rdflib's term
+    if term.language:
+        return term.value
+    datatype = term.datatype.value
+    lexical = term.value
+    try:
+        if datatype == _XSD + "string":
+            return lexical
+        if datatype == _XSD + "integer":
+            return int(lexical)
+        if datatype == _XSD + "decimal":
+            value = Decimal(lexical)
+            return float(value) if value != int(value) else int(value)
+        if datatype in (_XSD + "double", _XSD + "float"):
+            return float(lexical)
+        if datatype == _XSD + "boolean" and lexical in _BOOLEANS:
+            return _BOOLEANS[lexical]
+    except (ValueError, ArithmeticError):
+        pass
+    from .store import to_rdflib
+
+    return python_value(to_rdflib(term))
 
 
 def run_named_dataframe(graph: Any, name: str, /, **params: Any):

@@ -40,6 +40,7 @@ from .namespaces import (
 )
 from .ontology import ontology_terms, relation_predicates
 from .periods import Period, parse_period
+from .quadsink import QuadSink
 from .seeds import (
     FLOWS,
     Citation,
@@ -99,8 +100,14 @@ class _Resolver:
 
 def build_dataset(seeds: Seeds, ontology: Graph) -> Dataset:
     """Turn checked seeds into a dataset; raises SeedError for ontology-level problems."""
+    return build_quads(seeds, ontology).to_dataset()
+
+
+def build_quads(seeds: Seeds, ontology: Graph) -> QuadSink:
+    """The quads of the dataset, collected without rdflib's store (what the build loads
+    into Oxigraph); raises SeedError for ontology-level problems."""
     _check_against_ontology(seeds, ontology)
-    ds = Dataset()
+    ds = QuadSink()
     bind_prefixes(ds)
     iri = _Resolver(seeds)
 

@@ -10,25 +10,46 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.term import Node
+if TYPE_CHECKING:  # rdflib is imported where it is used: read-only commands never load it
+    from rdflib import Dataset, Graph
+    from rdflib.term import Node
 
 
-@dataclass
 class Result:
-    """Rows of a SELECT or ASK, or the graph of a CONSTRUCT/DESCRIBE."""
+    """Rows of a SELECT or ASK, or the graph of a CONSTRUCT/DESCRIBE.
 
-    kind: str  # "SELECT", "ASK", "CONSTRUCT"
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: Graph | None = None
+    `rows` holds rdflib terms. Oxigraph's answers keep the engine's own terms (`native`)
+    and turn them into rdflib terms only when `rows` is read, so a command that prints
+    values (`result_records`) never imports rdflib."""
+
+    def __init__(self, kind: str, variables: list[str] | None = None,
+                 rows: list[tuple[Node | None, ...]] | None = None,
+                 boolean: bool | None = None, graph: Graph | None = None, *,
+                 native: list[tuple[Any, ...]] | None = None):
+        self.kind = kind  # "SELECT", "ASK", "CONSTRUCT"
+        self.variables = variables if variables is not None else []
+        self._rows = rows
+        self.native = native
+        self.boolean = boolean
+        self.graph = graph
+
+    @property
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        if self._rows is None:
+            self._rows = [tuple(_from_ox(t) for t in row) for row in self.native or []]
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[tuple[Node | None, ...]]) -> None:
+        self._rows, self.native = value, None
+
+    def __repr__(self) -> str:
+        return (f"Result({self.kind!r}, variables={self.variables!r}, "
+                f"rows={len(self.rows)}, boolean={self.boolean!r})")
 
 
 class Store(Protocol):
@@ -51,6 +72,7 @@ class MemoryStore:
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
         from pyparsing import ParseException
+        from rdflib import Graph, Variable
         from rdflib.plugins.sparql import prepareQuery
 
         try:
@@ -60,7 +82,7 @@ class MemoryStore:
                              f"{exc.msg}") from None
         except Exception as exc:
             raise QueryError(f"SPARQL error: {exc}") from None
-        init = {Variable(k): v for k, v in (bindings or {}).items()}
+        init = {Variable(k): to_rdflib(v) for k, v in (bindings or {}).items()}
         # Query the union of the named graphs, and give the caller's Dataset back as it was.
         before = self.dataset.default_union
         self.dataset.default_union = True
@@ -170,6 +192,30 @@ class OxigraphStore:
         self.store.backup(str(path))
         return OxigraphStore(path)
 
+    def copy_without(self, path: Path, graph: str) -> OxigraphStore:
+        """A writable copy at `path` with every graph but `graph`, made by Oxigraph's own
+        dump and bulk loader one graph at a time (through a scratch N-Triples file beside
+        the copy, so memory stays flat). Removing a large graph from a checkpoint copy
+        instead is one transaction that deletes quad by quad, holding the GIL: minutes
+        for a million-row dataset. (Each graph is reloaded on its own, so a blank node
+        shared by two graphs would become two; the build writes no blank nodes.)"""
+        ox = self._ox
+        path = Path(path)
+        out = OxigraphStore(path)
+        scratch = path.parent / f".{path.name}.graph.nt"
+        graphs = [ox.DefaultGraph()] + [g for g in self.store.named_graphs()
+                                        if g.value != graph]
+        try:
+            for g in graphs:
+                self.store.dump(str(scratch), ox.RdfFormat.N_TRIPLES, from_graph=g)
+                kwargs = {} if isinstance(g, ox.DefaultGraph) else {"to_graph": g}
+                out.store.bulk_load(path=str(scratch), format=ox.RdfFormat.N_TRIPLES,
+                                    **kwargs)
+        finally:
+            scratch.unlink(missing_ok=True)
+        out.store.flush()
+        return out
+
     def remove_graphs(self, graphs: list[str]) -> None:
         for g in graphs:
             self.store.remove_graph(self._ox.NamedNode(g))
@@ -197,10 +243,12 @@ class OxigraphStore:
         if kind == "ASK":
             return Result("ASK", boolean=boolean)
         if kind == "SELECT":
-            return Result("SELECT", variables, rows)
+            return Result("SELECT", variables, native=rows)
+        from rdflib import Graph
+
         g = Graph()
         for t in triples:
-            g.add(t)
+            g.add(tuple(_from_ox(x) for x in t))
         return Result("CONSTRUCT", graph=g)
 
     def _evaluate(self, sparql: str, bindings: dict[str, Node] | None, union: bool) -> tuple:
@@ -220,10 +268,9 @@ class OxigraphStore:
                 return "ASK", [], [], bool(res), []
             if isinstance(res, ox.QuerySolutions):
                 names = [v.value for v in res.variables]
-                rows = [tuple(_from_ox(t) for t in sol) for sol in res]
+                rows = [tuple(sol) for sol in res]  # pyoxigraph terms (they pickle)
                 return "SELECT", names, rows, None, []
-            triples = [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
-                       for t in res]
+            triples = [(t.subject, t.predicate, t.object) for t in res]
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
@@ -281,9 +328,14 @@ _NOT_SUBSTITUTABLE = re.compile(r"projection|substitut", re.IGNORECASE)
 
 
 def to_oxigraph(term: Node):
-    """An rdflib term as the pyoxigraph term Oxigraph binds. Blank nodes are refused: in a
-    query a blank node is a variable, not a constant, and it names nothing in the store."""
+    """An rdflib term as the pyoxigraph term Oxigraph binds (a pyoxigraph IRI or literal
+    passes as it is). Blank nodes are refused: in a query a blank node is a variable, not
+    a constant, and it names nothing in the store."""
     import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term
+    from rdflib import Literal, URIRef
 
     if isinstance(term, URIRef):
         try:
@@ -299,10 +351,20 @@ def to_oxigraph(term: Node):
     raise QueryError(f"cannot bind a {type(term).__name__} as a query parameter")
 
 
+def to_rdflib(term: Any) -> Node:
+    """A pyoxigraph term as the rdflib term; an rdflib term as it is."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return _from_ox(term)
+    return term
+
+
 def _from_ox(term) -> Node | None:
     if term is None:
         return None
     import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -330,6 +392,10 @@ class RemoteStore:
         self.timeout = timeout
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
         text = substitute_bindings(sparql, bindings or {})
         body = urllib.parse.urlencode({"query": text}).encode()
         req = urllib.request.Request(self.endpoint, data=body, headers={
@@ -347,6 +413,8 @@ class RemoteStore:
             raise QueryError(f"cannot reach {self.endpoint}: {exc.reason}") from None
         if "json" in ctype:
             return _from_sparql_json(json.loads(payload))
+        from rdflib import Graph
+
         g = Graph().parse(data=payload.decode("utf-8"), format="turtle")
         return Result("CONSTRUCT", graph=g)
 
@@ -364,6 +432,8 @@ def _from_sparql_json(doc: dict) -> Result:
 def _json_term(t: dict | None) -> Node | None:
     if t is None:
         return None
+    from rdflib import BNode, Literal, URIRef
+
     if t["type"] == "uri":
         return URIRef(t["value"])
     if t["type"] == "bnode":
@@ -515,7 +585,18 @@ _CLAUSE_ENDS = {"WHERE", "FROM", "HAVING", "ORDER", "GROUP", "LIMIT", "OFFSET", 
 def term_text(term: Node) -> str:
     """An RDF term as SPARQL text, refusing anything that could change the query around
     it: IRIs with characters IRIs may not hold, and blank nodes (a blank node in a query
-    is a variable, not a constant)."""
+    is a variable, not a constant). pyoxigraph terms are written as N-Triples, whose
+    escapes (\\" \\\\ \\n, \\uXXXX for controls) are SPARQL's too."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        if _IRI_FORBIDDEN.search(term.value):
+            raise QueryError(f"{term.value!r} is not a valid IRI")
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return str(term)
+    from rdflib import Literal, URIRef
+
     if isinstance(term, URIRef):
         if _IRI_FORBIDDEN.search(term):
             raise QueryError(f"{str(term)!r} is not a valid IRI")

@@ -18,7 +18,8 @@ def _run_build(obj: Context, write: bool) -> None:
     started = time.perf_counter()
     click.echo(f"seed tables: {obj.seeds.resolve()}", err=True)
     try:
-        result = build(obj.seeds, progress=lambda step: click.echo(f"… {step}", err=True))
+        result = build(obj.seeds, progress=lambda step: click.echo(f"… {step}", err=True),
+                       verdicts=obj.build_dir)
     except SeedError as exc:
         n = len(exc.problems)
         raise click.ClickException(
@@ -26,6 +27,9 @@ def _run_build(obj: Context, write: bool) -> None:
             + str(exc)) from None
     except OntologyError as exc:
         raise click.ClickException(f"{exc}\nnothing was written") from None
+    if result.shacl.get("reused"):
+        click.echo("SHACL: the published release was validated on exactly these triples and "
+                   "shapes; its verdict stands", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if result.violations:
@@ -36,7 +40,7 @@ def _run_build(obj: Context, write: bool) -> None:
             click.echo(f"… and {more} more", err=True)
         raise click.ClickException(f"{len(result.violations)} SHACL violation(s); "
                                    "nothing was written")
-    n_quads = sum(1 for _ in result.dataset.quads((None, None, None, None)))
+    n_quads = len(result.lines)
     seeds = result.seeds
     summary = (f"{len(seeds.sources)} documents, {len(seeds.entities)} entities, "
                f"{len(seeds.relations)} relations, {len(seeds.flows)} flows, "

@@ -135,7 +135,7 @@ def query(obj: Context, name: str | None, params: tuple[str, ...], query_file,
             except KeyError as exc:
                 raise click.ClickException(exc.args[0]) from None
             text = q.text
-            bindings = bindings_for(q, _parse_params(params), store)
+            bindings = bindings_for(q, _parse_params(params), store, native=True)
         else:
             if params:
                 raise click.UsageError("--param goes with a named query")

@@ -225,34 +225,80 @@ class Resolver:
             self.new_lines.append(f"{iri} <{SKOS}broader> {broader} .")
 
 
-def _period(freq: str, period: str, row: dict[str, str]) -> tuple[str, str, str]:
+def _period(freq: str, period: str, ref_year: str, ref_month: str,
+            ref_id: str) -> tuple[str, str, str]:
     """(ekg:period, start date, end date), with refYear/refMonth/refPeriodId checked."""
     if freq == "A":
-        if not re.fullmatch(r"\d{4}", period):
+        if not _YEAR.fullmatch(period):
             raise BadRow("period", period, "is not a year (freqCode A)")
         year, month = period, None
         text, start, end = period, f"{period}-01-01", f"{period}-12-31"
     else:
-        if not re.fullmatch(r"\d{4}(0[1-9]|1[0-2])", period):
+        if not _MONTH.fullmatch(period):
             raise BadRow("period", period, "is not a month YYYYMM (freqCode M)")
         year, month = period[:4], period[4:]
         import calendar
 
         last = calendar.monthrange(int(year), int(month))[1]
         text, start, end = f"{year}-{month}", f"{year}-{month}-01", f"{year}-{month}-{last}"
-    if row.get("refYear", "") not in ("", year):
-        raise BadRow("refYear", row["refYear"], f"does not agree with period {period}")
-    ref_month = row.get("refMonth", "")
+    if ref_year not in ("", year):
+        raise BadRow("refYear", ref_year, f"does not agree with period {period}")
     if ref_month not in ("", "52" if month is None else str(int(month)), month or "52"):
         raise BadRow("refMonth", ref_month, f"does not agree with period {period}")
-    ref_id = row.get("refPeriodId", "")
     if ref_id not in ("", f"{year}{month or '01'}01"):
         raise BadRow("refPeriodId", ref_id, f"does not agree with period {period}")
     return text, start, end
 
 
+_YEAR = re.compile(r"\d{4}")
+_MONTH = re.compile(r"\d{4}(0[1-9]|1[0-2])")
+_UNIT = re.compile(r"-?\d{1,4}")
+_LEGACY = re.compile(r"\d{1,3}")
+# Predicates and fixed objects, written once: a row's lines are one format of these.
+_P = {name: f" <{EKG}{name}> " for name in (
+    "sourceRow", "measure", "reporter", "partner", "flow", "commodity", "period",
+    "periodStart", "periodEnd", "value", "unit", "classification", "tradeType", "isMirror",
+    "isAggregate", "quantity", "netWeight", "altQuantity", "grossWeight", "cifValue",
+    "fobValue", "isQuantityEstimated", "isNetWeightEstimated", "quantityUnit",
+    "altQuantityUnit", "customsProcedure", "modeOfSupply", "modeOfTransport",
+    "secondPartner", "legacyEstimationFlag", "aggregationLevel", "sliceReporter")}
+_TYPES = f" {RDF_TYPE} <{EKG}Observation> .\n"
+_QB_TYPE = f" {RDF_TYPE} <{QB}Observation> .\n"
+_INT = f'"^^<{XSD}integer> .\n'
+_DEC = f'"^^<{XSD}decimal> .\n'
+_DATE = f'"^^<{XSD}date> .\n'
+_BOOLEAN = f'"^^<{XSD}boolean> .\n'
+_AMOUNTS = (("qty", "quantity", "isQtyEstimated", "isQuantityEstimated"),
+            ("netWgt", "netWeight", "isNetWgtEstimated", "isNetWeightEstimated"),
+            ("altQty", "altQuantity", None, None),
+            ("grossWgt", "grossWeight", None, None),
+            ("cifvalue", "cifValue", None, None),
+            ("fobvalue", "fobValue", None, None))
+_BREAKDOWNS = (("customsCode", "customsProcedure", ALL_CUSTOMS),
+               ("mosCode", "modeOfSupply", ALL_SUPPLY),
+               ("motCode", "modeOfTransport", ALL_TRANSPORT))
+SLICE_KEY = f"{EKG}ReporterFlowPeriodLevel"
+
+
+def slice_iri(dataset: str, reporter: str, flow: str, period: str, level: str) -> str:
+    """The IRI of the Data Cube slice holding one reporter's rows of one flow, period and
+    commodity aggregation level. `reporter` is the entity IRI (without <>), percent-encoded
+    as SPARQL's ENCODE_FOR_URI does, so the IRI says what the slice holds."""
+    from urllib.parse import quote
+
+    return (f"{KG}stat/{dataset}/slice/{quote(reporter, safe='-._~')}/{flow}/{period}/"
+            f"{level}")
+
+
 class RowWriter:
-    """Turns rows (dicts by column) into N-Triples lines for one dataset."""
+    """Turns rows (dicts by column) into N-Triples lines for one dataset.
+
+    Besides each row's observation, it files the row into a Data Cube slice (qb:Slice,
+    qb:observation) of the rows that share reporter, flow, period and commodity
+    aggregation level (0 = TOTAL, else the number of HS digits): a question about one
+    reporter's partners then reads that slice's rows by one index range instead of
+    joining every row of the reporter. A slice holds links only, never a figure; sums
+    are always taken over the rows themselves."""
 
     def __init__(self, dataset: str, resolver: Resolver):
         self.dataset = dataset
@@ -260,6 +306,26 @@ class RowWriter:
         self.ds = f"<{KG}dataset/{dataset}>"
         self.obs = f"{KG}stat/{dataset}/"
         self.classifications: set[str] = set()
+        self.slices: dict[tuple[str, str, str, str], str] = {}
+        self.triples = 0  # lines written by lines(), for the dataset's triple count
+        self._ds_line = f" <{QB}dataSet> {self.ds} .\n"
+        self._periods: dict[tuple[str, str, str, str, str], tuple[str, str, str]] = {}
+        self._economies: dict[tuple[str, str, str], str] = {}
+
+    def _economy(self, code: str, iso: str, desc: str, column: str) -> str:
+        key = (code, iso, column)
+        iri = self._economies.get(key)
+        if iri is None:  # checked once per distinct (code, ISO letters) pair
+            iri = self.resolver.economy_iri(code, iso, desc, column)
+            self._economies[key] = iri
+        return iri
+
+    def _slice(self, reporter: str, flow: str, period: str, level: str) -> str:
+        key = (reporter, flow, period, level)
+        iri = self.slices.get(key)
+        if iri is None:
+            iri = self.slices[key] = f"<{slice_iri(self.dataset, reporter[1:-1], *key[1:])}>"
+        return iri
 
     def lines(self, row: dict[str, str], n: int) -> str:
         """The observation's lines for data row `n` (header = row 1); BadRow on a bad
@@ -281,84 +347,94 @@ class RowWriter:
         flow = FLOWS.get(g("flowCode"))
         if flow is None:
             raise BadRow("flowCode", g("flowCode"), f"is not one of {', '.join(FLOWS)}")
-        period, start, end = _period(freq, g("period"), row)
-        res = self.resolver
-        reporter = res.economy_iri(g("reporterCode"), g("reporterISO", ""),
-                                   g("reporterDesc", ""), "reporterCode")
-        partner = res.economy_iri(g("partnerCode"), g("partnerISO", ""),
-                                  g("partnerDesc", ""), "partnerCode")
+        pkey = (freq, g("period"), g("refYear", ""), g("refMonth", ""), g("refPeriodId", ""))
+        dates = self._periods.get(pkey)
+        if dates is None:  # checked once per distinct period and its restatements
+            dates = self._periods[pkey] = _period(*pkey)
+        period, start, end = dates
+        reporter = self._economy(g("reporterCode"), g("reporterISO", ""),
+                                 g("reporterDesc", ""), "reporterCode")
+        partner = self._economy(g("partnerCode"), g("partnerISO", ""),
+                                g("partnerDesc", ""), "partnerCode")
         cmd = g("cmdCode")
-        commodity = res.commodity_iri(cmd, g("cmdDesc", ""))
-        level = g("aggrLevel", "")
-        if level and level not in ("0" if cmd == "TOTAL" else str(len(cmd)),):
-            raise BadRow("aggrLevel", level, f"does not agree with cmdCode {cmd}")
+        commodity = self.resolver.commodity_iri(cmd, g("cmdDesc", ""))
+        level = "0" if cmd == "TOTAL" else str(len(cmd))
+        given_level = g("aggrLevel", "")
+        if given_level and given_level != level:
+            raise BadRow("aggrLevel", given_level, f"does not agree with cmdCode {cmd}")
         _bool(g("isLeaf", ""), "isLeaf")
         value = _number(g("primaryValue"), "primaryValue", required=True)
+        P = _P
         o = f"<{self.obs}{n}>"
         out = [
-            f"{o} {RDF_TYPE} <{EKG}Observation> .",
-            f"{o} {RDF_TYPE} <{QB}Observation> .",
-            f"{o} <{QB}dataSet> {self.ds} .",
-            f'{o} <{EKG}sourceRow> "{n}"^^<{XSD}integer> .',
-            f"{o} <{EKG}measure> <{EKG}{flow[1]}> .",
-            f"{o} <{EKG}reporter> {reporter} .",
-            f"{o} <{EKG}partner> {partner} .",
-            f"{o} <{EKG}flow> <{EKG}{flow[0]}> .",
-            f"{o} <{EKG}commodity> {commodity} .",
-            f'{o} <{EKG}period> "{period}" .',
-            f'{o} <{EKG}periodStart> "{start}"^^<{XSD}date> .',
-            f'{o} <{EKG}periodEnd> "{end}"^^<{XSD}date> .',
-            f'{o} <{EKG}value> "{value}"^^<{XSD}decimal> .',
-            f"{o} <{EKG}unit> <{EKG}USD> .",
-            f'{o} <{EKG}classification> "{cls}" .',
-        ]
+            f"{o}{_TYPES}{o}{_QB_TYPE}{o}{self._ds_line}"
+            f'{o}{P["sourceRow"]}"{n}{_INT}'
+            f"{o}{P['measure']}<{EKG}{flow[1]}> .\n"
+            f"{o}{P['reporter']}{reporter} .\n"
+            f"{o}{P['partner']}{partner} .\n"
+            f"{o}{P['flow']}<{EKG}{flow[0]}> .\n"
+            f"{o}{P['commodity']}{commodity} .\n"
+            f'{o}{P["period"]}"{period}" .\n'
+            f'{o}{P["periodStart"]}"{start}{_DATE}'
+            f'{o}{P["periodEnd"]}"{end}{_DATE}'
+            f'{o}{P["value"]}"{value}{_DEC}'
+            f"{o}{P['unit']}<{EKG}USD> .\n"
+            f'{o}{P["classification"]}"{cls}" .\n']
         self.classifications.add(cls)
         if ttype == "S":
-            out.append(f'{o} <{EKG}tradeType> "S" .')
+            out.append(f'{o}{P["tradeType"]}"S" .\n')
         mirror = _bool(g("isReported", ""), "isReported")
         if mirror is not None:
-            out.append(f'{o} <{EKG}isMirror> "{"false" if mirror == "true" else "true"}"'
-                       f"^^<{XSD}boolean> .")
-        for col, prop in (("isAggregate", "isAggregate"),):
-            b = _bool(g(col, ""), col)
-            if b is not None:
-                out.append(f'{o} <{EKG}{prop}> "{b}"^^<{XSD}boolean> .')
-        for col, prop, flag in (("qty", "quantity", "isQtyEstimated"),
-                                ("netWgt", "netWeight", "isNetWgtEstimated"),
-                                ("altQty", "altQuantity", None),
-                                ("grossWgt", "grossWeight", None),
-                                ("cifvalue", "cifValue", None),
-                                ("fobvalue", "fobValue", None)):
-            v = _number(g(col, ""), col)
+            out.append(f'{o}{P["isMirror"]}"{"false" if mirror == "true" else "true"}'
+                       f"{_BOOLEAN}")
+        b = _bool(g("isAggregate", ""), "isAggregate")
+        if b is not None:
+            out.append(f'{o}{P["isAggregate"]}"{b}{_BOOLEAN}')
+        for col, prop, flag, flag_prop in _AMOUNTS:
+            cell = g(col, "")
             est = _bool(g(flag, ""), flag) if flag else None
-            if v is None:
+            if cell == "":
                 continue
-            out.append(f'{o} <{EKG}{prop}> "{v}"^^<{XSD}decimal> .')
+            out.append(f'{o}{P[prop]}"{_number(cell, col)}{_DEC}')
             if est is not None:
-                name = "isQuantityEstimated" if col == "qty" else "isNetWeightEstimated"
-                out.append(f'{o} <{EKG}{name}> "{est}"^^<{XSD}boolean> .')
+                out.append(f'{o}{P[flag_prop]}"{est}{_BOOLEAN}')
         for col, prop in (("qtyUnitCode", "quantityUnit"), ("altQtyUnitCode", "altQuantityUnit")):
             v = g(col, "")
             if v:
-                if not re.fullmatch(r"-?\d{1,4}", v):
+                if not _UNIT.fullmatch(v):
                     raise BadRow(col, v, "is not a Comtrade unit code (a number)")
-                out.append(f'{o} <{EKG}{prop}> "{v}" .')
-        for col, prop, default in (("customsCode", "customsProcedure", ALL_CUSTOMS),
-                                   ("mosCode", "modeOfSupply", ALL_SUPPLY),
-                                   ("motCode", "modeOfTransport", ALL_TRANSPORT)):
+                out.append(f'{o}{P[prop]}"{v}" .\n')
+        for col, prop, default in _BREAKDOWNS:
             v = g(col, "")
             if v and v != default:
-                out.append(f'{o} <{EKG}{prop}> "{_code(v, col)}" .')
+                out.append(f'{o}{P[prop]}"{_code(v, col)}" .\n')
         p2 = g("partner2Code", "")
         if p2 and (p2.lstrip("0") or "0") != ALL_PARTNERS:
-            out.append(f"{o} <{EKG}secondPartner> "
-                       f"{res.economy_iri(p2, '', '', 'partner2Code')} .")
+            out.append(f"{o}{P['secondPartner']}{self._economy(p2, '', '', 'partner2Code')} .\n")
         legacy = g("legacyEstimationFlag", "")
         if legacy:
-            if not re.fullmatch(r"\d{1,3}", legacy):
+            if not _LEGACY.fullmatch(legacy):
                 raise BadRow("legacyEstimationFlag", legacy, "is not a whole number")
-            out.append(f'{o} <{EKG}legacyEstimationFlag> "{legacy}"^^<{XSD}integer> .')
-        return "\n".join(out) + "\n"
+            out.append(f'{o}{P["legacyEstimationFlag"]}"{legacy}{_INT}')
+        # filed into its slice only now that every cell has passed its check
+        out.append(f"{self._slice(reporter, flow[0], period, level)} <{QB}observation> {o} .\n")
+        text = "".join(out)
+        self.triples += text.count("\n")  # one triple a line; no cell holds a line break
+        return text
+
+    def slice_lines(self) -> list[str]:
+        """Each slice's node: its type, key and the dimension values it fixes."""
+        out = []
+        for (reporter, flow, period, level), iri in self.slices.items():
+            out += [f"{iri} {RDF_TYPE} <{QB}Slice> .",
+                    f"{iri} <{QB}sliceStructure> <{SLICE_KEY}> .",
+                    f"{self.ds} <{QB}slice> {iri} .",
+                    f"{iri}{_P['reporter']}{reporter} .",
+                    f"{iri}{_P['sliceReporter']}{reporter} .",
+                    f"{iri}{_P['flow']}<{EKG}{flow}> .",
+                    f'{iri}{_P["period"]}"{period}" .',
+                    f'{iri}{_P["aggregationLevel"]}"{level}"^^<{XSD}integer> .']
+        return out
 
     def dataset_lines(self, file_name: str, sha256: str, rows: int) -> str:
         d = self.ds
@@ -373,7 +449,10 @@ class RowWriter:
             f'{d} <{EKG}rowCount> "{rows}"^^<{XSD}integer> .',
         ]
         out += [f'{d} <{EKG}classification> "{c}" .' for c in sorted(self.classifications)]
-        return "\n".join(out + sorted(set(self.resolver.new_lines))) + "\n"
+        text = "\n".join(out + sorted(set(self.resolver.new_lines + self.slice_lines()))) \
+            + "\n"
+        self.triples += text.count("\n")
+        return text
 
 
 def check_header(header: list[str]) -> list[str]:

@@ -33,10 +33,20 @@ Safe by default, as Oxigraph's and Fuseki's servers are:
     never a stack trace.
 """
 
-from .app import create_app, read_body
-from .pool import PoolStore, ServerError, WorkerPool
-from .server import serve
-from .settings import Settings, default_workers
+from importlib import import_module
+from typing import Any
+
+# Loaded on first use, so that importing one module of the package (the store imports
+# isolation.py) does not bring in the web framework.
+_EXPORTS = {"create_app": "app", "read_body": "app", "PoolStore": "pool",
+            "ServerError": "pool", "WorkerPool": "pool", "serve": "server",
+            "Settings": "settings", "default_workers": "settings"}
 
 __all__ = ["PoolStore", "ServerError", "Settings", "WorkerPool", "create_app",
            "default_workers", "read_body", "serve"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,97 @@
+"""A write-only dataset that the build fills instead of rdflib's in-memory store.
+
+The build only ever adds triples to named graphs; rdflib's Memory store indexes every add
+three ways and was half the cost of making the RDF, then the whole graph was serialised
+again to reach Oxigraph. A QuadSink keeps the quads in a list, writes them as N-Quads
+with rdflib's own N-Quads row writer (the same bytes its serializer gives, so the store
+holds exactly what it held before), and makes an rdflib Dataset only for callers that
+walk the graph in Python.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph, URIRef
+    from rdflib.term import Node
+
+
+class SinkGraph:
+    """One named graph of a QuadSink: `add((s, p, o))` is all the build calls."""
+
+    __slots__ = ("_quads", "identifier")
+
+    def __init__(self, identifier: URIRef, quads: list):
+        self.identifier = identifier
+        self._quads = quads
+
+    def add(self, triple: tuple[Node, Node, Node]) -> SinkGraph:
+        s, p, o = triple
+        self._quads.append((s, p, o, self.identifier))
+        return self
+
+
+class QuadSink:
+    """Quads in the order they were added (duplicates included; stores keep each once)."""
+
+    def __init__(self) -> None:
+        self.quads: list[tuple[Node, Node, Node, URIRef]] = []
+        self._graphs: dict[URIRef, SinkGraph] = {}
+
+    def bind(self, *args, **kwargs) -> None:
+        """Prefixes belong to the writers (export uses namespaces.PREFIXES)."""
+
+    def graph(self, identifier: URIRef) -> SinkGraph:
+        g = self._graphs.get(identifier)
+        if g is None:
+            g = self._graphs[identifier] = SinkGraph(identifier, self.quads)
+        return g
+
+    def nquads(self) -> bytes:
+        """N-Quads, one line per quad, as rdflib's serializer writes them (its own term
+        writers; each IRI and blank node written once, as they recur in most quads —
+        literals are not cached, since rdflib's Literal equality is by value: "1" and
+        "01" as integers, or @en and @EN, are equal keys but different text)."""
+        from rdflib import Literal
+        from rdflib.plugins.serializers.nt import _quoteLiteral
+
+        written: dict = {}
+
+        def text(term) -> str:
+            if isinstance(term, Literal):
+                return _quoteLiteral(term)
+            out = written.get(term)
+            if out is None:
+                out = written[term] = term.n3()
+            return out
+
+        return "".join(f"{text(s)} {text(p)} {text(o)} {text(g)} .\n"
+                       for s, p, o, g in self.quads).encode("utf-8", "replace")
+
+    def union_graph(self) -> Graph:
+        """Every triple of every graph in one rdflib Graph (what pySHACL validates)."""
+        from rdflib import Graph
+
+        from .namespaces import bind_prefixes
+
+        g = Graph()
+        bind_prefixes(g)
+        for s, p, o, _ in self.quads:
+            g.add((s, p, o))
+        return g
+
+    def to_dataset(self) -> Dataset:
+        from rdflib import Dataset
+
+        from .namespaces import bind_prefixes
+
+        ds = Dataset()
+        bind_prefixes(ds)
+        graphs: dict = {}
+        for s, p, o, name in self.quads:
+            g = graphs.get(name)
+            if g is None:
+                g = graphs[name] = ds.graph(name)
+            g.add((s, p, o))
+        return ds
