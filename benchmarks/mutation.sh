@@ -3,7 +3,9 @@
 #
 #   bash benchmarks/mutation.sh              # mutate, test, print the score table
 #   MUTMUT_JOBS=1 bash benchmarks/mutation.sh
-#   ONLY=src/econkg/seeds.py bash benchmarks/mutation.sh   # one module of the list
+#   ONLY=src/econkg/seeds.py bash benchmarks/mutation.sh   # one module (or glob) of the list
+#   ONLY="src/econkg/figures/*" bash benchmarks/mutation.sh
+#   ONLY=src/econkg/seeds.py MUTANTS='econkg.seeds.x_did_you_mean*' bash benchmarks/mutation.sh
 #
 # Needs mutmut 3 (pip install 'mutmut>=3,<4', the project's [mutation] extra). mutmut reads
 # [tool.mutmut] in pyproject.toml: the modules it mutates and the fast unit tests it runs
@@ -23,13 +25,15 @@ if [ -n "${ONLY:-}" ]; then  # mutate one module only (the staged copy's setting
 import re, sys
 path, only = sys.argv[1], sys.argv[2]
 text = open(path, encoding="utf-8").read()
-text = re.sub(r"^only_mutate = .*$", f'only_mutate = ["{only}"]', text, flags=re.M)
+text = re.sub(r"^only_mutate = \[[^\]]*\]", f'only_mutate = ["{only}"]', text, flags=re.M)
 open(path, "w", encoding="utf-8").write(text)
 PY
 fi
 cd "$STAGE"
 unset PYTHONPATH  # mutmut puts mutants/src first on the path itself
-python3 -m mutmut run --max-children "${MUTMUT_JOBS:-2}" > "$STAGE/mutmut-run.log" 2>&1 || {
+# MUTANTS: only the mutants whose names match these patterns (word-split on purpose)
+# shellcheck disable=SC2086
+python3 -m mutmut run --max-children "${MUTMUT_JOBS:-2}" ${MUTANTS:-} > "$STAGE/mutmut-run.log" 2>&1 || {
   tail -c 3000 "$STAGE/mutmut-run.log" >&2; exit 1; }
 python3 -m mutmut results --all true > "$STAGE/results.txt" 2>/dev/null || true
 python3 - "$STAGE/results.txt" <<'PY'

@@ -28,11 +28,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(tmp: Path, *options: str):
-    """`econkg serve OPTIONS` started with the CLI exactly as a user would; yields
+def running_server(tmp: Path, *options: str, build: Path | None = None):
+    """`econkg serve OPTIONS` started with the CLI exactly as a user would, on the build
+    folder `build` (default tmp/build), logging to tmp/server.log; yields
     (base URL, process, log path)."""
     port = free_port()
-    env = dict(os.environ, ECONKG_BUILD_DIR=str(tmp / "build"), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, ECONKG_BUILD_DIR=str(build or tmp / "build"), PYTHONUNBUFFERED="1")
     log = tmp / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
@@ -78,6 +79,13 @@ def get(base: str, query: str, accept: str | None = None, timeout: float = 20, *
     qs = urllib.parse.urlencode({"query": query, **params})
     return http(f"{base}/sparql?{qs}", headers={"Accept": accept} if accept else {},
                 timeout=timeout)
+
+
+def post_form(base: str, fields: dict, accept: str | None = None):
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if accept:
+        headers["Accept"] = accept
+    return http(f"{base}/sparql", data=urllib.parse.urlencode(fields).encode(), headers=headers)
 
 
 class Listener:

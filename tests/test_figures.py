@@ -20,6 +20,7 @@ from econkg.figures import (
     normalise,
     parse_decimal,
     read_quote,
+    sign_on_line,
     to_decimal,
 )
 
@@ -152,6 +153,67 @@ def test_ranges(text, low, high, unit):
     assert (f.value, f.upper, f.unit) == (low, high, unit)
 
 
+# A scale printed once, after the second number, belongs to both ends; the part of it the
+# first number lacks is what it takes (3千至5千万: 万), and only if the range still rises.
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("1至2万吨", D(10000), D(20000), "Tonne"),
+    ("1～2万", D(10000), D(20000), None),
+    ("１～２万", D(10000), D(20000), None),
+    ("3-5亿", D(300000000), D(500000000), None),
+    ("3-5亿美元", D(300000000), D(500000000), "USD"),
+    ("2-3万亿元", D(2 * 10 ** 12), D(3 * 10 ** 12), "CNY"),
+    ("5至6千万元", D(50000000), D(60000000), "CNY"),
+    ("3千至5千万元", D(30000000), D(50000000), "CNY"),
+    ("50至100万吨", D(500000), D(1000000), "Tonne"),
+    ("两至三万吨", D(20000), D(30000), "Tonne"),
+    ("两至三十万吨", D(200000), D(300000), "Tonne"),
+    ("十至二十万人", D(100000), D(200000), "Number"),
+    ("三十至五十万吨", D(300000), D(500000), "Tonne"),
+    ("五十至一百万吨", D(500000), D(1000000), "Tonne"),
+    ("一百至两百万吨", D(1000000), D(2000000), "Tonne"),
+    ("三千至五千万元", D(30000000), D(50000000), "CNY"),
+    ("8000至2万吨", D(8000), D(20000), "Tonne"),    # 8000万 would pass 2万: not shared
+    ("八千至两万吨", D(8000), D(20000), "Tonne"),
+    ("5万至6万吨", D(50000), D(60000), "Tonne"),    # printed twice: once each
+    ("3至5成", D(30), D(50), "Percent"),
+    ("三到四成", D(30), D(40), "Percent"),
+])
+def test_a_scale_printed_once_scales_both_ends(text, low, high, unit):
+    f = one(text) if unit else find_figures(text)[0]
+    assert (f.value, f.upper, f.unit) == (low, high, unit)
+    assert f.start == 0 and f.end == len(text)
+
+
+@pytest.mark.parametrize("quote, low, high", [
+    ("1至2万吨", D(10000), D(20000)), ("3-5亿", D(300000000), D(500000000)),
+    ("1～2万", D(10000), D(20000)), ("两至三万吨", D(20000), D(30000)),
+    ("3千至5千万元", D(30000000), D(50000000)), ("3至5成", D(30), D(50)),
+    ("1-2 million tonnes", D(1000000), D(2000000)),
+])
+def test_a_range_quote_reads_only_its_scaled_ends(quote, low, high):
+    reading = read_quote(quote)
+    assert reading.numbers + reading.percent_like == (low, high)
+
+
+@pytest.mark.parametrize("quote, value", [
+    ("10多万人", D(100000)), ("20余万吨", D(200000)), ("30多亿美元", D(3000000000)),
+    ("三十多亿美元", D(3000000000)), ("100余万元", D(1000000)), ("2000多万", D(20000000)),
+])
+def test_more_than_before_a_scale_keeps_the_scale(quote, value):
+    reading = read_quote(quote)
+    assert reading.numbers == (value,)
+    assert reading.approximation == "more-than"
+
+
+@pytest.mark.parametrize("quote, wrong", [
+    ("1至2万吨", D(1)), ("3-5亿", D(3)), ("US$2.73 billion", D("2.73")), ("3成", D(3)),
+    ("三分之一", D(3)), ("30多亿美元", D(30)), ("2-3万亿元", D(2)),
+])
+def test_a_number_inside_a_figure_is_not_read_bare(quote, wrong):
+    assert not read_quote(quote).matches(wrong)
+    assert not read_quote(quote).matches(wrong, change=True)
+
+
 def test_a_fall_range_is_negative_with_value_the_lower_bound():
     f = one("下降3至5%")
     assert (f.value, f.upper, f.sign) == (D(-5), D(-3), -1)
@@ -241,7 +303,7 @@ def test_direction_ignores_growth_rate_as_a_noun():
     ("一半以上", D(50), True),
     ("九成以上", D(90), True),
     ("一年半", D("1.5"), True),
-    ("一年半", D(1), True),                      # 一 alone is printed too
+    ("一年半", D(1), False),                     # 一年半 is 1.5, its 一 is not a figure
     ("两位数", D(10), True),
     ("首位", D(1), True),
     ("第三大进口来源国", D(3), True),
@@ -362,7 +424,7 @@ def test_year_words_are_not_durations(text):
 
 def test_a_range_that_falls_is_not_a_range():
     f = find_figures("5-3吨")
-    assert (f[0].value, f[0].upper) == (D(5), None)
+    assert (f[0].value, f[0].upper, f[0].unit, f[0].end) == (D(5), None, None, 1)
 
 
 def test_reading_lists_percent_words_apart_from_numbers():
@@ -400,3 +462,150 @@ def test_error_messages_say_what_is_wrong():
         chinese_to_int("")
     with pytest.raises(ValueError, match="not a Chinese numeral: 'x'"):
         chinese_to_int("x")
+
+
+# --- what only the bare pass reads, and the sign on a whole line ------------------------
+
+@pytest.mark.parametrize("quote, candidates", [
+    ("五是朝鲜口", [(D(5), 0, False)]),                 # a numeral with no unit
+    ("排名下降三位", [(D(-3), -1, False)]),             # ... signed by the words before it
+    ("2025年", [(D(2025), 0, False)]),                  # a year: printed, never a figure
+    ("最大原油供应国", [(D(1), 0, False)]),             # a rank in words: first
+    ("额度最高的是机电设备", [(D(1), 0, False)]),
+    ("增长5%，其中出口增长5%", [(D(5), 1, False)]),     # one candidate, however often
+    ("出口增长3%，五是朝鲜口", [(D(3), 1, False), (D(5), 0, False)]),
+    ("5 per cent", [(D(5), 0, False)]),                 # printed in digits: a number
+    ("3至5成", [(D(30), 0, True), (D(50), 0, True)]),   # tenths: both ends in words
+    ("3-5亿美元", [(D(300000000), 0, False), (D(500000000), 0, False)]),
+])
+def test_reading_candidates_exactly(quote, candidates):
+    got = [(c.value, c.sign, c.percent) for c in read_quote(quote).candidates]
+    assert got == candidates
+
+
+def test_an_unsigned_range_of_a_change_allows_either_sign_at_both_ends():
+    r = read_quote("3-5亿美元")
+    assert r.matches(D(-500000000), change=True) and r.matches(D(-300000000), change=True)
+    assert not r.matches(D(-500000000))
+    assert not read_quote("最大原油供应国").matches(D(2))
+
+
+@pytest.mark.parametrize("line, quote, sign", [
+    ("今年出口下降了4.1%，进口增长5%", "4.1%", -1),     # the direction word is outside
+    ("今年出口下降了4.1%，进口增长5%", "5%", 1),
+    ("今年出口下降了4.1%，进口增长5%", "下降了4.1%", -1),
+    ("进口占全国的0.3%", "0.3%", 0),
+    ("排名下降三位", "三位", -1),                       # no figure: the words before it
+    ("今年出口下降了4.1%", "7%", 0),                    # not on the line
+    ("下降了4.1%，进口增长5%", "下降了4.1%", -1),         # a quote that opens the line
+    ("出口下降5%，进口增长5%", "5%", -1),                # printed twice: the first
+    ("进口增长-5%", "-5%", -1),                         # its own minus, not 增长
+    ("出口下降5%", "出口下降", 0),                       # no figure in the quote
+])
+def test_sign_on_line(line, quote, sign):
+    assert sign_on_line(line, quote) == sign
+
+
+# --- dates, spans and kinds the mutation run found unheld --------------------------------
+
+@pytest.mark.parametrize("text, value, upper, unit", [
+    ("年产2000至3000吨", D(2000), D(3000), "Tonne"),      # year-like, but tonnes
+    ("年产2000-2500万吨", D(20000000), D(25000000), "Tonne"),
+    ("1800至2000美元", D(1800), D(2000), "USD"),
+    ("历史长达两千年", D(2000), None, "Year"),            # a duration of 2000 years
+    ("2000多万人", D(20000000), None, "Number"),
+])
+def test_year_like_numbers_with_a_unit_or_scale_are_figures(text, value, upper, unit):
+    f = one(text)
+    assert (f.value, f.upper, f.unit) == (value, upper, unit)
+
+
+@pytest.mark.parametrize("text", ["上世纪90年代以来", "24年初的", "24年底前", "24年末时",
+                                  "24年度的", "小学三年级学生"])
+def test_years_written_short_and_school_years_are_not_durations(text):
+    assert [f for f in find_figures(text) if f.unit] == []
+    assert one("连续17年的").value == D(17)
+
+
+@pytest.mark.parametrize("text", ["2024至2025年", "2024到2025赛季", "2019-2025年间",
+                                  "1990年代以来", "2025年初的"])
+def test_year_ranges_and_year_words_are_dates(text):
+    assert [f for f in find_figures(text) if f.unit] == []
+
+
+@pytest.mark.parametrize("text, quote, approx", [
+    ("exports fell by 5%", "fell by 5%", None),
+    ("增速回落0.3个百分点", "回落0.3个百分点", None),    # 增速 is a noun, 回落 governs
+    ("more than 5%", "more than 5%", "more-than"),
+    ("less than 3 billion dollars", "less than 3 billion dollars", "less-than"),
+    ("nearly 3 billion dollars", "nearly 3 billion dollars", "nearly"),
+    ("about 5%", "about 5%", "about"),
+])
+def test_the_quote_span_takes_the_hedge_and_the_direction_word(text, quote, approx):
+    f = one(text)
+    assert (text[f.start:f.end], f.approx) == (quote, approx)
+
+
+@pytest.mark.parametrize("text, value, kind, sign", [
+    ("增长最快的第三大市场", D(3), "rank", 0),          # a rank never takes a sign
+    ("增长最快的前 20 名", D(20), "rank", 0),
+    ("增长最快的最大贸易伙伴", D(1), "rank", 0),
+    ("出口增长贡献了一半", D(50), "percent", 0),        # half of a growth is a share
+    ("下降0至5%", D(-5), "percent", -1),                # a fall range from 0 is negative
+    ("三个小时半", D("3.5"), "duration", 0),
+    ("3至5成", D(30), "percent", 0),
+])
+def test_kind_and_sign_of_words(text, value, kind, sign):
+    f = one(text)
+    assert (f.value, f.kind, f.sign) == (value, kind, sign)
+
+
+def test_the_second_rank_of_a_pair_and_a_bare_number_kind():
+    f = find_figures("增长最快的第二、第三大市场")
+    assert [(x.value, x.kind, x.unit, x.sign) for x in f] == [
+        (D(2), "rank", "Position", 0), (D(3), "rank", "Position", 0)]
+    (bare,) = find_figures("共5")
+    assert (bare.value, bare.unit, bare.kind) == (D(5), None, "number")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("亿", 10 ** 8), ("二五", 25), ("〇五", 5), ("四万万", 4 * 10 ** 8), ("一亿亿", 10 ** 16),
+])
+def test_more_chinese_numerals(text, value):
+    assert chinese_to_int(text) == value
+
+
+def test_an_empty_numeral_says_so_exactly():
+    with pytest.raises(ValueError, match=r"^not a Chinese numeral: ''$"):
+        chinese_to_int("")
+
+
+@pytest.mark.parametrize("line, values", [
+    ("一是出口增长5%，二是进口下降3%", [D(5), D(-3)]),   # numerals as words, then figures
+    ("2025年出口增长5%", [D(5)]),                        # a year, then a figure
+    ("十是2024年至2025年间增长了两成", [D(20)]),
+])
+def test_words_and_dates_before_a_figure_do_not_hide_it(line, values):
+    assert [f.value for f in find_figures(line) if f.unit] == values
+
+
+@pytest.mark.parametrize("text, value, upper, unit", [
+    ("3.5 bn yuan", D(3500000000), None, "CNY"),
+    ("12 mn tonnes", D(12000000), None, "Tonne"),
+    ("5 million to 2 billion dollars", D(5000000), D(2000000000), "USD"),
+    ("500 mn to 2 bn dollars", D(500000000), D(2000000000), "USD"),
+    ("5 to 6 bn dollars", D(5000000000), D(6000000000), "USD"),
+    ("1至1万吨", D(1), D(10000), "Tonne"),      # 1万 to 1万 is no range: 1 to 10000
+    ("RMB 5 billion", D(5000000000), None, "CNY"),
+    ("USD 5 billion", D(5000000000), None, "USD"),
+])
+def test_english_scales_and_the_currency_before_a_number(text, value, upper, unit):
+    f = one(text)
+    assert (f.value, f.upper, f.unit) == (value, upper, unit)
+
+
+def test_direction_words_longest_first_and_english_whole_words():
+    from econkg.figures.scan import _word_rx
+
+    assert _word_rx(("降", "降幅", "up", "下降")) == r"降幅|\bup\b|下降|降"
+    assert direction("降幅为5%", 4) == -1 and direction("setup 5%", 6) == 0

@@ -10,12 +10,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from click.testing import CliRunner
 
 from econkg.cli import main
 from econkg.pipeline import current_release, read_manifest, write_build
+from endpoint import get, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -497,35 +495,13 @@ def _umask() -> int:
 def test_serve_opens_the_published_store(root, tmp_path):
     path = gen.write(tmp_path / "served.csv", RECONCILE_ROWS)
     assert cli(root, "ingest", "comtrade", str(path)).exit_code == 0
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "graph"))
-    proc = subprocess.Popen([sys.executable, "-m", "econkg", "--build-dir", str(root),
-                             "serve", "--port", str(port), "--workers", "1"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=2) as resp:
-                    if json.load(resp)["status"] == "ok":
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline
-            time.sleep(0.3)
+    with running_server(tmp_path, "--workers", "1", build=root) as (base, _, log):
         q = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?o ekg:sourceRow ?r }"
-        req = urllib.request.Request(base + "/sparql?" + urllib.parse.urlencode({"query": q}),
-                                     headers={"Accept": "application/sparql-results+json"})
-        with urllib.request.urlopen(req, timeout=20) as resp:
-            body = json.load(resp)
-        assert body["results"]["bindings"][0]["n"]["value"] == str(len(RECONCILE_ROWS))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-    assert b"building in memory" not in proc.stderr.read()
+        status, _, body = get(base, q, accept="application/sparql-results+json")
+        assert status == 200, body
+        n = json.loads(body)["results"]["bindings"][0]["n"]["value"]
+        assert n == str(len(RECONCILE_ROWS))
+    assert "building in memory" not in log.read_text(errors="replace")
 
 
 def test_ingest_then_reconcile_from_nothing(tmp_path):

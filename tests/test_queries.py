@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +24,18 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import XSD, Literal, URIRef
 
 from econkg.cli import main
 from econkg.queries import (
     ANY,
+    Param,
     bindings_for,
     get_query,
     list_queries,
     result_records,
     run_named,
+    to_term,
 )
 from econkg.store import QueryError, to_rdflib
 
@@ -559,6 +563,53 @@ def test_a_parameter_cannot_change_the_query(ox, evil):
     assert rows == []
     with pytest.raises(QueryError):
         bindings_for(get_query("trade-over-time"), {"partner": evil}, ox)
+
+
+def _param(ptype: str) -> Param:
+    """A parameter named p of a header type: entity, string, integer, decimal, term or
+    choice:a,b."""
+    kind, _, choices = ptype.partition(":")
+    return Param("p", kind, None, "", tuple(choices.split(",")) if choices else ())
+
+
+@pytest.mark.parametrize("ptype, value, term", [
+    ("string", "丹东", Literal("丹东")),
+    ("string", "-5", Literal("-5")),
+    ("choice:facts,all", "all", Literal("all")),
+    ("term", "ekg:Port", URIRef(EKG + "Port")),
+    ("term", "Port", URIRef(EKG + "Port")),
+    ("entity", "dandong", URIRef(KG + "dandong")),
+    ("entity", "kg:dandong", URIRef(KG + "dandong")),
+    ("entity", "<https://w3id.org/econkg/id/dandong>", URIRef(KG + "dandong")),
+    ("entity", "https://example.org/x", URIRef("https://example.org/x")),
+    ("entity", "丹东", URIRef(KG + "dandong")),          # a Chinese name, looked up
+    ("entity", "Dandong", URIRef(KG + "dandong")),       # an English name, looked up
+    ("integer", "4", Literal(4, datatype=XSD.integer)),
+    ("integer", "-2", Literal(-2, datatype=XSD.integer)),
+    ("decimal", "27.30", Literal("27.30", datatype=XSD.decimal)),
+])
+def test_to_term_turns_each_type_into_its_term(ox, ptype, value, term):
+    param = _param(ptype)
+    got = to_term(param, value, ox)
+    assert got == term and type(got) is type(term)
+
+
+@pytest.mark.parametrize("ptype, value, error", [
+    ("choice:facts,all", "everything", "'everything' is not one of facts, all"),
+    ("term", "ekg:NoSuchClass", "is not an ontology term"),
+    ("term", "ekg:1bad", "is not an ontology term"),
+    ("entity", "https://example.org/a b", "is not a valid IRI"),
+    ("entity", "https://example.org/<x>", "is not a valid IRI"),
+    ("entity", "no-such-place", "no entity called 'no-such-place'"),
+    ("entity", "丹冬", "no entity called '丹冬'"),
+    ("integer", "4.5", "'4.5' is not a whole number"),
+    ("integer", "four", "'four' is not a whole number"),
+    ("decimal", "abc", "'abc' is not a number"),
+])
+def test_to_term_refuses_what_its_type_does_not_take(ox, ptype, value, error):
+    param = _param(ptype)
+    with pytest.raises(QueryError, match=f"parameter p: .*{re.escape(error)}"):
+        to_term(param, value, ox)
 
 
 def test_unknown_parameter_and_unknown_query_are_explained(ox):

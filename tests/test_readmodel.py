@@ -112,7 +112,7 @@ def test_viz_and_network_classify_alike(dataset):
     G = to_networkx(dataset, modalities=None)
     model = viz.load_model(dataset, modalities=None)
     for ident, e in model.entities.items():
-        assert (G.nodes[ident]["kind"], G.nodes[ident]["group"]) == (e.cls, e.group), ident
+        assert (G.nodes[ident]["kind"], G.nodes[ident]["group"]) == (e.kind, e.group), ident
     assert model.symmetric >= {"tradesWith", "adjoins", "bordersOn"}
 
 

@@ -412,6 +412,22 @@ def test_did_you_mean():
     assert seeds.did_you_mean("zzz", {"china"}) == ""
 
 
+@pytest.mark.parametrize("word, cutoff, hint", [
+    ("丹冬", 0.5, " (did you mean 丹东?)"),   # one wrong character of two: ratio 0.5
+    ("chiefs", 0.6, ""),                      # ratio 0.55 to china: too far for Latin
+    ("chile", 0.6, " (did you mean china?)"),  # ratio 0.6: just close enough
+])
+def test_did_you_mean_is_looser_for_chinese_names(word, cutoff, hint):
+    assert seeds.similarity_cutoff(word) == cutoff
+    assert seeds.did_you_mean(word, {"丹东", "china", "russia"}) == hint
+
+
+def test_the_chinese_cutoff_covers_the_whole_cjk_range():
+    # U+3400 opens CJK Extension A, U+9FFF closes the Unified Ideographs block
+    assert [seeds.similarity_cutoff(c) for c in ("\u33ff", "\u3400", "\u9fff", "\ua000")] \
+        == [0.6, 0.5, 0.5, 0.6]
+
+
 def test_seed_error_lists_every_problem():
     err = SeedError(["a", "b"])
     assert str(err) == "a\nb" and err.problems == ["a", "b"]

@@ -92,3 +92,36 @@ def test_a_place_within_itself_is_a_cycle(seed_copy):
     with pytest.raises(SeedError) as err:
         load_seeds(seed_copy)
     assert any("dandong → dandong" in p for p in err.value.problems)
+
+
+def test_unknown_columns_are_all_named_with_the_expected_ones(tmp_path):
+    got, problems = rows(tmp_path, "id,note,colour,size\na,b,c,d\n")
+    assert got == []
+    assert problems == ["seeds/things.csv:1: unknown column(s) colour, size "
+                        "(expected id, note)"]
+
+
+def test_a_row_with_too_many_cells_is_reported_and_the_next_rows_still_read(tmp_path):
+    got, problems = rows(tmp_path, 'id,note\na,one,two\nb,"runs\non",three\nc,fine\n')
+    assert problems == [
+        "seeds/things.csv:2: more cells than columns",
+        'seeds/things.csv:3: more cells than columns (the row runs on to line 4: is a '
+        'closing " missing on line 3?)']
+    assert got == [("seeds/things.csv:5", {"id": "c", "note": "fine"})]
+
+
+def test_rows_before_a_quote_never_closed_are_kept(tmp_path):
+    got, problems = rows(tmp_path, 'id,note\na,fine\nb,"never closed\nc,lost\n')
+    assert got == [("seeds/things.csv:2", {"id": "a", "note": "fine"})]
+    assert problems[0].startswith("seeds/things.csv:3: a quoted cell opened on this row")
+
+
+def test_a_quote_never_closed_in_the_header_is_reported_on_line_1(tmp_path):
+    got, problems = rows(tmp_path, 'id,"note\na,b\n')
+    assert got == [] and len(problems) == 1
+    assert problems[0].startswith("seeds/things.csv:1: a quoted cell opened on this row")
+
+
+def test_a_short_row_leaves_its_last_cells_empty(tmp_path):
+    got, problems = rows(tmp_path, "id,note\na\n")
+    assert problems == [] and got == [("seeds/things.csv:2", {"id": "a", "note": ""})]

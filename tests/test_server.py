@@ -11,9 +11,6 @@ import io
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -23,7 +20,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
+from endpoint import Listener, get, http, post_form, running_server
 
 pytestmark = pytest.mark.server
 
@@ -46,66 +43,11 @@ EXPLOSIVE = ("SELECT (COUNT(*) AS ?n) WHERE "
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    env = dict(os.environ, ECONKG_BUILD_DIR=str(tmp_path_factory.mktemp("build")),
-               PYTHONUNBUFFERED="1")
-    log = tmp_path_factory.mktemp("log") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "econkg", "--seeds", str(ROOT / "seeds"), "serve",
-             "--port", str(port), "--timeout", "2", "--workers", "3"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=2) as resp:
-                if json.load(resp)["status"] == "ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the server did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def http(url: str, *, data: bytes | None = None, headers: dict | None = None,
-         method: str | None = None, timeout: float = 20):
-    """(status, headers, body) without raising on 4xx/5xx."""
-    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.headers, resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
-
-
-def get(base: str, query: str, accept: str | None = None, **params):
-    qs = urllib.parse.urlencode({"query": query, **params})
-    return http(f"{base}/sparql?{qs}", headers={"Accept": accept} if accept else {})
-
-
-def post_form(base: str, fields: dict, accept: str | None = None):
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    if accept:
-        headers["Accept"] = accept
-    return http(f"{base}/sparql", data=urllib.parse.urlencode(fields).encode(), headers=headers)
+    with running_server(tmp_path_factory.mktemp("serve"), "--timeout", "2",
+                        "--workers", "3") as (base, _, _):
+        yield base
 
 
 def json_rows(body: bytes) -> list[dict]:
@@ -386,41 +328,6 @@ def test_malformed_query_is_a_400_with_the_parser_message(server):
     assert text.startswith("SPARQL syntax error: error at 1:") and "Traceback" not in text
     status, _, body = get(server, "   ")
     assert status == 400
-
-
-class Listener:
-    """A socket on a free loopback port that records every connection made to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections: list[bytes] = []
-        self._stop = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                try:
-                    self.connections.append(conn.recv(4096) or b"(connected)")
-                except OSError:
-                    self.connections.append(b"(connected)")
-
-    def close(self) -> list[bytes]:
-        time.sleep(0.5)
-        self._stop = True
-        self._thread.join()
-        self.sock.close()
-        return self.connections
 
 
 @pytest.mark.parametrize("template", [

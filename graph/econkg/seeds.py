@@ -28,7 +28,7 @@ MAX_QUOTE = 15  # longer quotes start to copy sentences (and trip copyguard)
 CITATION_COLUMNS = ("source", "line", "quote")
 ENTITY_COLUMNS = ("id", "type", "label_en", "label_zh", "aliases", "wikidata", "note_en")
 
-# kind → (allowed types or None for a fixed class, extra columns, citation required)
+# kind → (allowed types, extra columns)
 ENTITY_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "places": (("Country", "Bloc", "Region", "Province", "City", "Port", "BorderCrossing",
                 "Zone", "River"), ("iso_code", "within", "lat", "lon")),
@@ -370,11 +370,9 @@ class _Checker:
             self.fail("modality", f"{value!r} is not one of {', '.join(MODALITIES)}")
         return value
 
-    def citation(self, row: dict[str, str], sources: dict[str, Source],
-                 required: bool = True) -> Citation | None:
+    def citation(self, row: dict[str, str], sources: dict[str, Source]) -> Citation | None:
+        """The row's citation; every fact and every event needs one."""
         src, line, quote = (row[c] for c in CITATION_COLUMNS)
-        if not (src or line or quote) and not required:
-            return None
         if not src:
             self.fail("source", "is empty: every fact needs its citation (source, line, quote)")
             return None

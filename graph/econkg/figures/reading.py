@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .approx import detect_approximation
-from .numerals import ARABIC, CHINESE, SCALES, normalise, to_decimal
+from .numerals import ARABIC, CHINESE, normalise, to_decimal
 from .scan import direction, find_figures
 
 TOLERANCE = Decimal("1e-9")  # relative; the value is written, not measured
-_BARE = re.compile(rf"(?<![A-Za-z\d.])(?P<neg>-(?=\d))?(?:(?P<a>{ARABIC})\s?"
-                   rf"(?P<s>万亿|千亿|百亿|亿|千万|百万|万)?|(?P<c>{CHINESE}))")
+# What the figure reader leaves: a numeral with no unit (五是…), a year. A scaled or signed
+# Arabic number is always a figure, so the bare pass reads neither scale nor minus.
+_BARE = re.compile(rf"(?<![A-Za-z\d.])(?:{ARABIC}|{CHINESE})")
 _RANK_WORDS = ("首位", "最大", "最高", "第一大")
 
 
@@ -68,7 +69,11 @@ def close(a: Decimal, b: Decimal) -> bool:
 
 
 def read_quote(quote: str) -> Reading:
-    """List every number the quote can mean, with its sign, scaled by 万/亿/万亿."""
+    """List every number the quote can mean, with its sign, scaled by 万/亿/万亿.
+
+    A number inside a figure the reader found counts only as that figure reads it (1至2万吨
+    is 10000 to 20000, not 1; US$2.73 billion is not 2.73); the bare pass reads the rest
+    (a numeral with no unit, 五是朝鲜口)."""
     text = normalise(quote)
     seen: set[tuple[Decimal, int, bool]] = set()
     out: list[Candidate] = []
@@ -79,21 +84,17 @@ def read_quote(quote: str) -> Reading:
             seen.add(key)
             out.append(Candidate(value, sign, percent))
 
-    for f in find_figures(quote):
-        add(f.value, f.sign, f.unit == "Percent" and f.kind == "percent"
-            and not re.search(r"\d\s*%|per ?cent", text[f.start:f.end]))
+    figures = find_figures(quote)
+    for f in figures:
+        in_words = f.unit == "Percent" and f.kind == "percent" and not re.search(
+            r"\d\s*%|per ?cent", text[f.start:f.end])
+        add(f.value, f.sign, in_words)
         if f.upper is not None:
-            add(f.upper, f.sign)
+            add(f.upper, f.sign, in_words)
     for m in _BARE.finditer(text):
-        try:
-            n = to_decimal(m["a"] if m["a"] is not None else m["c"])
-        except (ValueError, InvalidOperation):
-            continue
-        if m["a"] is not None and m["s"]:
-            n *= SCALES[m["s"]]
-        if m["neg"]:
-            add(-n, -1)  # -5%: printed negative
-            continue
+        if any(f.number_start <= m.start() < f.number_end for f in figures):
+            continue  # read with its scale, range and unit above: 1至2万吨 is not 1
+        n = to_decimal(m[0])
         sign = direction(text, m.start())
         add(-n if sign < 0 else n, sign)
     if any(word in text for word in _RANK_WORDS):
@@ -115,10 +116,8 @@ def parse_decimal(text: str) -> Decimal:
 def decimal_literal(value: Decimal) -> str:
     """The canonical xsd:decimal form (no exponent, one digit after the point at least:
     2730000000.0), which is also what Turtle's short decimal syntax reads back."""
-    text = format(value.normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return (text or "0") + ".0" if "." not in (text or "0") else text
+    text = format(value.normalize(), "f")  # normalize() leaves no trailing zero after a point
+    return text if "." in text else text + ".0"
 
 
 def sign_on_line(line: str, quote: str) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .approx import detect_approximation
-from .numerals import ARABIC, CHINESE, ENGLISH_SCALES, SCALES, normalise, to_decimal
+from .numerals import ARABIC, CHINESE, DIGITS, ENGLISH_SCALES, SCALES, normalise, to_decimal
 
 _SCALE = "万亿|千亿|百亿|亿|千万|百万|十万|万|千(?![米克瓦])"
 _NUM = rf"(?<![A-Za-z\d.])(?:(?P<@a>{ARABIC})\s?(?P<@s>{_SCALE})?|(?P<@c>{CHINESE}))"
@@ -36,7 +36,7 @@ UNIT_TABLE: list[tuple[str, str, str]] = [
     (r"公里时速|公里/小时|公里每小时|km/h", "KilometrePerHour", "rate"),
     (r"平方公里|km2|km²", "SquareKilometre", "area"),
     (r"公里|千米|km|kilometres|kilometers", "Kilometre", "distance"),
-    (r"万吨|吨|tonnes|tons|t\b", "Tonne", "quantity"),
+    (r"吨|tonnes|tons|t\b", "Tonne", "quantity"),  # 万吨: 万 is read as the scale
     (r"立方米|m3|m³|cubic metres", "CubicMetre", "quantity"),
     (r"桶|barrels", "Barrel", "quantity"),
     (r"标箱|TEU", "TEU", "quantity"),
@@ -53,13 +53,15 @@ _UNIT = "|".join(f"(?:{u})" for u, _, _ in UNIT_TABLE)
 _UNIT_RES = [(re.compile(u), unit, kind) for u, unit, kind in UNIT_TABLE]
 
 _FIGURE = re.compile(
-    rf"(?P<neg>-(?=\d))?{_NUM.replace('@', 'x')}(?:{_EN_SCALE})?(?P<more>多|余)?"
+    rf"(?P<neg>-(?=\d))?{_NUM.replace('@', 'x')}(?:{_EN_SCALE})?"
+    rf"(?:(?P<more>多|余)(?P<xm>{_SCALE})?)?"
     rf"(?:\s?(?P<to>至|到|~|-|—|或|to)\s?{_NUM.replace('@', 'y')}"
     rf"(?:\s?(?P<en2>thousand|million|billion|trillion|bn|mn)\b)?(?P<more2>多|余)?)?"
     rf"\s?(?P<unit>{_UNIT})?"
 )
 _FRACTION = re.compile(rf"(?P<den>{ARABIC}|{CHINESE})分之(?P<num>{ARABIC}|{CHINESE})")
-_TENTHS = re.compile(r"(?<![A-Za-z\d.])(?P<num>\d|10|[一二两三四五六七八九十])成"
+_TENTHS = re.compile(r"(?<![A-Za-z\d.])(?:(?P<lo>\d|[一二两三四五六七八九])\s?(?:至|到|~|-)\s?)?"
+                     r"(?P<num>\d|10|[一二两三四五六七八九十])成"
                      r"(?![交为功本员果效熟品立型就套])")
 _HALF = re.compile(rf"(?P<num>{ARABIC}|{CHINESE})(?:(?P<u1>个?(?:年|倍|天|小时|个月))半|"
                    rf"个?半(?P<u2>个?月|天|小时|年))")
@@ -94,6 +96,7 @@ def _word_rx(words: tuple[str, ...]) -> str:
 _DIRECTION = re.compile(_word_rx(_FALL + _RISE + _NEUTRAL))
 _PREFIX = re.compile(r"(?:大约|约合|约|将近|接近|近|超过|超|逾|不足|不到|突破|"
                      r"about|nearly|almost|over|more than|less than|around)\s?$")
+_PREFIX_SPAN = 10  # the longest hedge before a figure: "more than " / "less than "
 _SUFFIX = re.compile(r"左右|以上|以下|上下|之多|余|多|\+")
 _LEVEL_AFTER = re.compile(r"\s*(?:了)?\s*(?:至|到|为|成|达|to\b)")
 _CLAUSE_END = re.compile(r"[,;。；！？!?：:]|，")
@@ -127,6 +130,27 @@ def _scaled(m: re.Match[str], g: str) -> Decimal | None:
     if arabic is not None and m[f"{g}s"]:
         value *= SCALES[m[f"{g}s"]]
     return value
+
+
+def _scale_words(m: re.Match[str], g: str) -> str:
+    """The scale printed after a number's digits: 5千万 → 千万, 三十万 → 十万, 6 → ''."""
+    if m[f"{g}a"] is not None:
+        return m[f"{g}s"] or ""
+    text = m[f"{g}c"]
+    digits = [i for i, ch in enumerate(text) if ch in DIGITS]
+    return text[digits[-1] + 1:] if digits else text
+
+
+def _shared_scale(lower: str, upper: str) -> Decimal:
+    """The scale a range prints once, after its second number, that the first number lacks:
+    5至6万 → 万, 5至6千万 → 千万, 3千至5千万 → 万, 五十至一百万 → 万, 5万至6万 → none."""
+    rest = upper[len(lower):] if upper.startswith(lower) else None
+    if rest in SCALES:
+        return SCALES[rest]
+    tail = re.search("(?:万亿|亿|万)$", upper)
+    if tail and not re.search("[万亿]", lower):
+        return SCALES[tail[0]]
+    return Decimal(1)
 
 
 def _unit_of(text: str | None) -> tuple[str | None, str]:
@@ -171,14 +195,11 @@ def _word_start(text: str, start: int) -> int:
 
 
 def _is_date(text: str, m: re.Match[str], unit_text: str | None) -> bool:
-    arabic = m["xa"] or (m["xc"] if m["xc"] and len(m["xc"]) == 4 else None)
-    if arabic and m["xc"]:
-        try:
-            arabic = str(to_decimal(arabic))
-        except ValueError:
-            return False
-    if arabic and _YEAR_DATE.fullmatch(arabic) and not m["xs"] and (
-            unit_text in (None, "年") or m["to"] in ("-", "至", "到")):
+    """2025, 2025年, 二〇二五年, 2024-2025年, 1990年代: a year, not a figure. A year-like
+    number with another unit or a scale is a figure (2000至3000吨, 2000多万)."""
+    year = m["xa"] or (str(to_decimal(m["xc"])) if len(m["xc"]) == 4 else None)
+    if year and _YEAR_DATE.fullmatch(year) and not (m["xs"] or m["xm"] or m["ys"]) and \
+            unit_text in (None, "年"):
         return True
     return unit_text == "年" and text[m.end():m.end() + 1] in ("代", "级", "初", "底", "末", "度")
 
@@ -197,12 +218,12 @@ def find_figures(line: str) -> list[Figure]:
         if not free(a, b):
             return
         sign = printed or (direction(text, a) if signed else 0)
-        if sign < 0 and value > 0:
+        if sign < 0 and value >= 0:  # 下降0至5%: the range -5 to 0
             value, upper = -value, (-upper if upper is not None else None)
             if upper is not None:
                 value, upper = upper, value
         qa = a
-        pre = _PREFIX.search(text, max(0, a - 5), a)
+        pre = _PREFIX.search(text, max(0, a - _PREFIX_SPAN), a)
         if pre:
             qa = pre.start()
         if sign:
@@ -224,8 +245,13 @@ def find_figures(line: str) -> list[Figure]:
     for m in _FRACTION.finditer(text):
         value = to_decimal(m["num"]) / to_decimal(m["den"]) * 100
         add(m.start(), m.end(), value, None, "Percent", "percent")
-    for m in _TENTHS.finditer(text):
-        add(m.start(), m.end(), to_decimal(m["num"]) * 10, None, "Percent", "percent")
+    for m in _TENTHS.finditer(text):  # 6成, 3至5成: tenths as a percentage
+        lower = to_decimal(m["lo"]) * 10 if m["lo"] else None
+        value = to_decimal(m["num"]) * 10
+        if lower is not None and lower < value:
+            add(m.start(), m.end(), lower, value, "Percent", "percent")
+        else:
+            add(m.start("num"), m.end(), value, None, "Percent", "percent")
     for m in _ORDINAL.finditer(text):
         add(m.start(), m.end(), to_decimal(m["num"]), None, "Position", "rank", signed=False)
     for m in _ORDINAL_LIST.finditer(text):  # 第二、第三大: the first rank of a pair
@@ -239,46 +265,34 @@ def find_figures(line: str) -> list[Figure]:
         add(m.start(), m.end(), Decimal(50), None, "Percent", "percent", signed=False)
     for m in _DOUBLE_DIGIT.finditer(text):
         add(m.start(), m.end(), Decimal(10), None, "Percent", "percent")
-    for m in _FIGURE.finditer(text):
-        if not m["xa"] and not m["xc"]:
-            continue
+    for m in _FIGURE.finditer(text):  # every match holds a number: xa or xc
         unit_text = m["unit"]
         if m["xc"] and not unit_text:
             continue  # a Chinese numeral with nothing after it is a word, not a figure
-        if m["xc"] and m["xc"] in ("千", "百", "十") and not unit_text:
-            continue
         if _is_date(text, m, unit_text):
             continue
-        try:
-            value = _scaled(m, "x")
-            upper = _scaled(m, "y")
-        except ValueError:
-            continue
-        if value is None:
-            continue
+        value = _scaled(m, "x")
+        upper = _scaled(m, "y")
+        if m["xm"]:  # 30多亿: more than 30, in 亿
+            value *= SCALES[m["xm"]]
         end = m.end()
-        en = m["en"] or m["en2"]  # 5 to 6 million: both ends take the scale
-        if en:
-            scale = ENGLISH_SCALES.get(en) or {"bn": Decimal(10) ** 9, "mn": Decimal(10) ** 6}[en]
-            value *= scale
+        x_en, y_en = m["en"], m["en2"]
+        if x_en or y_en:  # 5 to 6 million: a scale printed once takes both ends
+            value *= ENGLISH_SCALES[x_en or y_en]
             if upper is not None:
-                upper *= ENGLISH_SCALES.get(m["en2"] or en) or scale
-        if upper is not None and m["ys"] and not m["xs"] and m["xa"]:
-            value *= SCALES[m["ys"]]  # 5至6万吨: the first number shares the second's scale
+                upper *= ENGLISH_SCALES[y_en or x_en]
+        if upper is not None:  # 1至2万吨: the first number shares the second's scale
+            shared = _shared_scale(_scale_words(m, "x"), _scale_words(m, "y"))
+            if value * shared < upper:
+                value *= shared
         if upper is not None and upper < value:
             # 2024-2025 or 3-1: not a range; keep the first number alone
             upper = None
             end = m.start("to")
-        if upper is None and m["to"] and m["ya"] is None and m["yc"] is None:
-            end = m.start("to")
         unit, kind = _unit_of(unit_text if end == m.end() else None)
-        if unit is None and _CURRENCY_BEFORE.search(text, max(0, m.start() - 4), m.start()):
-            unit, kind = ("CNY" if "RMB" in text[max(0, m.start() - 4):m.start()]
-                          or "¥" in text[max(0, m.start() - 4):m.start()] else "USD"), "money"
-        if unit_text == "万吨":
-            value *= SCALES["万"]
-        if m["neg"]:
-            value = -value
-        add(m.start(), end, value, upper, unit, kind, printed=-1 if m["neg"] else 0)
+        before = text[max(0, m.start() - 4):m.start()]  # US$, USD , RMB , ¥, $
+        if unit is None and _CURRENCY_BEFORE.search(before):
+            unit, kind = ("CNY" if "RMB" in before or "¥" in before else "USD"), "money"
+        add(m.start(), end, value, upper, unit, kind, printed=-1 if m["neg"] else 0)  # -5%
     out.sort(key=lambda f: f.start)
     return out

@@ -190,7 +190,7 @@ def map_data(model: Model, view: View, lang: str, tip_of, fact_item) -> dict[str
         if len(ends) < 2:
             unplaced.append({"id": n, "label": model.name(n, lang), "why": w["no_ends"]})
             continue
-        lines.append({"id": n, "label": model.name(n, lang), "cls": e.cls,
+        lines.append({"id": n, "label": model.name(n, lang), "cls": e.kind,
                       "pts": [here[x] for x in _order([here[x] for x in ends], ends)],
                       "ends": ends, "tip": tip_of(n)})
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from rdflib import Dataset, Graph
 
+from .. import readmodel
 from ..namespaces import KG
 from .style import DERIVED_RELATIONS, DRAWN_SYMMETRIC, VizError
 
@@ -48,20 +49,10 @@ class Fact:
 
 
 @dataclass
-class Entity:
-    id: str
-    iri: str
-    cls: str = "Entity"
-    group: str = "other"
-    label_en: str = ""
-    label_zh: str = ""
-    aliases: list[str] = field(default_factory=list)
-    lat: float | None = None
-    lon: float | None = None
-    codes: list[tuple[str, str]] = field(default_factory=list)
-    note: str = ""
-    broader: list[str] = field(default_factory=list)
-    chapter: str | None = None  # the HS chapter a commodity rolls up to
+class Entity(readmodel.Entity):
+    """An entity as drawn: the read model's own, and the HS chapter it rolls up to."""
+
+    chapter: str | None = None
 
     def label(self, lang: str) -> str:
         first, second = (self.label_zh, self.label_en) if lang == "zh" else \
@@ -133,9 +124,7 @@ def load_model(graph: Graph | Dataset, *,
     for ident, r in rm.entities.items():
         if not (r.label_en or r.label_zh):
             continue
-        entities[ident] = Entity(ident, r.iri, r.kind, r.group, r.label_en, r.label_zh,
-                                 list(r.aliases), r.lat, r.lon, list(r.codes), r.note,
-                                 list(r.broader))
+        entities[ident] = Entity(**asdict(r))  # a copy: drawing never edits the reading
     for e in entities.values():
         e.chapter = _chapter(e, entities)
 
@@ -295,7 +284,7 @@ def _chapter(e: Entity, entities: dict[str, Entity]) -> str | None:
         if x in seen or x not in entities:
             continue
         seen.add(x)
-        if entities[x].cls == "HSChapter":
+        if entities[x].kind == "HSChapter":
             return x
         todo.extend(entities[x].broader)
     return None

@@ -97,7 +97,7 @@ def _node_tip(model: Model, view: View, n: str, lang: str) -> dict:
         return {"h": n, "s": "", "f": []}
     other = e.label_zh if lang == "en" else e.label_en
     head = e.label(lang) + (f" · {other}" if other and other != e.label(lang) else "")
-    sub = f"{model.term(e.cls, lang)} · {w['id']} {e.id}"
+    sub = f"{model.term(e.kind, lang)} · {w['id']} {e.id}"
     if e.aliases:
         facts.append({"t": f"{w['aliases']}: {', '.join(e.aliases)}", "c": []})
     for key, code in e.codes:
