@@ -128,22 +128,23 @@ def main() -> int:
         try:
             return abuse(port, proc, args)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
     print(f"starting econkg serve on 127.0.0.1:{port} (timeout {args.timeout:g} s"
           f"{', no cache' if args.no_cache else ''}) …", flush=True)
     proc = start_server(port, args)
     try:
         return run(port, args)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Ask the server to stop; kill it if it has not after 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def run(port: int, args) -> int:

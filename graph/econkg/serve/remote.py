@@ -90,7 +90,7 @@ class RemotePool:
         import pyoxigraph as ox
 
         from .worker import _write_graph
-        from .writers import write_rows
+        from .writers import write_solutions
 
         deadline = time.monotonic() + self.settings.timeout
         rows_type, graph_type = job["rows_type"], job["graph_type"]
@@ -109,11 +109,7 @@ class RemotePool:
                     return ("ok", rows_type, res.serialize(format=fmt), None)
                 if rows_type is None:
                     return ("error", 406, "SELECT results are written as SPARQL results")
-                names = [v.value for v in res.variables]
-                written = write_rows(rows_type, names, res, max_rows, max_bytes)
-                cut = None if written.cut is None else \
-                    (written.cut, max_rows if written.cut == "rows" else max_bytes)
-                return ("ok", rows_type, written.body, cut)
+                return write_solutions(rows_type, res, max_rows, max_bytes)
             if graph_type is None:
                 return ("error", 406, "a graph (CONSTRUCT/DESCRIBE) is written as RDF")
             triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))

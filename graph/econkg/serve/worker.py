@@ -12,7 +12,7 @@ from typing import Any
 
 from .isolation import isolate, limit_memory, network_denied
 from .negotiation import GRAPH_TYPES, ROW_TYPES
-from .writers import write_rows
+from .writers import write_solutions
 
 ENGINE_STACK = 64 << 20  # bytes; the main thread's 8 MiB overflows at ~2 500 nested {
 SERVICE_REFUSED = ("SERVICE (federated query) is disabled on this endpoint; it never "
@@ -95,11 +95,7 @@ def run_job(ox, store, job: dict, prefixes: dict[str, str]) -> tuple:
         if isinstance(res, ox.QuerySolutions):
             if rows_type is None:
                 return _not_acceptable("SELECT results", ROW_TYPES)
-            names = [v.value for v in res.variables]
-            written = write_rows(rows_type, names, res, max_rows, max_bytes)
-            cut = None if written.cut is None else \
-                (written.cut, max_rows if written.cut == "rows" else max_bytes)
-            return ("ok", rows_type, written.body, cut)
+            return write_solutions(rows_type, res, max_rows, max_bytes)
         if graph_type is None:
             return _not_acceptable("a graph (CONSTRUCT/DESCRIBE)", GRAPH_TYPES)
         return _write_graph(ox, res, graph_type, prefixes, max_rows, max_bytes)

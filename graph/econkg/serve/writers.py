@@ -173,6 +173,17 @@ def write_rows(media_type: str, names: list[str], rows: Iterable[tuple],
     return Written(b"".join(out), count, cut)
 
 
+
+def write_solutions(media_type: str, solutions, max_rows: int,
+                    max_bytes: int) -> tuple[str, str, bytes, tuple[str, int] | None]:
+    """An engine's SELECT answer as the workers' ("ok", type, body, cut) reply: the cut, if
+    a cap stopped the rows, names which cap and its limit, so the client is told why."""
+    names = [v.value for v in solutions.variables]
+    written = write_rows(media_type, names, solutions, max_rows, max_bytes)
+    cut = None if written.cut is None else \
+        (written.cut, max_rows if written.cut == "rows" else max_bytes)
+    return ("ok", media_type, written.body, cut)
+
 # Convenience for tests and callers with a whole result in hand
 def write_json(names, rows) -> bytes:
     return write_rows("application/sparql-results+json", names, rows, 1 << 62, 1 << 62).body
