@@ -408,6 +408,8 @@ def endpoint():
             self.send_response(status)
             if ctype:
                 self.send_header("Content-Type", ctype)
+            for name, value in answers.get("headers", {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
@@ -521,3 +523,275 @@ def test_remote_store_error_body_is_cut_and_decoded_safely(endpoint):
         RemoteStore(url).query("SELECT")
     text = str(info.value)
     assert text == f"{url} answered 500: \ufffd" + "x" * 499
+
+
+# The on-disk store: open, bulk load, sizes, copies -----------------------------------------
+
+G1, G2 = EX + "g1", EX + "g2"
+NQ = (f'<{EX}a> <{EX}p> "一" <{G1}> .\n<{EX}b> <{EX}p> "二" <{G1}> .\n'
+      f'<{EX}a> <{EX}q> <{EX}b> <{G2}> .\n<{EX}d> <{EX}p> "默认" .\n').encode()
+
+
+def _quads(store: OxigraphStore) -> set[tuple[str, ...]]:
+    return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+            for q in store.quads()}
+
+
+@pytest.fixture
+def disk_path(tmp_path):
+    """A store written and closed (a read-only handle beside a live writer may miss files
+    the writer compacts away, so read-only tests open a closed store)."""
+    store = OxigraphStore(tmp_path / "db")
+    store.bulk_load(data=NQ)
+    del store
+    return tmp_path / "db"
+
+
+@pytest.fixture
+def disk(disk_path):
+    return OxigraphStore(disk_path)
+
+
+def test_bulk_load_nquads_keeps_every_graph(disk):
+    assert disk.named_graphs() == [G1, G2]
+    assert disk.graph_sizes() == {G1: 2, G2: 1}
+    assert len(_quads(disk)) == 4
+    # a query's default graph is the union of the store's default and named graphs
+    assert len(disk.query("SELECT * { ?s ?p ?o }").rows) == 4
+    assert len(disk.query(f"SELECT * FROM <{G1}> {{ ?s ?p ?o }}").rows) == 2
+
+
+def test_bulk_load_ntriples_into_a_graph_from_data_and_from_a_path(tmp_path):
+    store = OxigraphStore(tmp_path / "db")
+    store.bulk_load(data=f'<{EX}a> <{EX}p> "v" .\n'.encode(), graph=G1)
+    nt = tmp_path / "x.nt"
+    nt.write_bytes(f'<{EX}c> <{EX}p> "w" .\n<{EX}d> <{EX}p> "z" .\n'.encode())
+    store.bulk_load(path=nt, graph=G2)
+    store.bulk_load(data=None, graph=G2)  # nothing to load is not an error
+    assert store.graph_sizes() == {G1: 1, G2: 2}
+
+
+def test_bulk_load_is_strict_unless_told(tmp_path):
+    bad = f'<{EX}a b> <{EX}p> "v" .\n'.encode()
+    store = OxigraphStore(tmp_path / "db")
+    with pytest.raises(SyntaxError, match="Invalid IRI"):
+        store.bulk_load(data=bad, graph=G1)
+    assert store.named_graphs() == []
+    store.bulk_load(data=bad, graph=G1, lenient=True)
+    assert store.graph_sizes() == {G1: 1}
+
+
+def test_bulk_load_flushes_to_disk(tmp_path):
+    store = OxigraphStore(tmp_path / "db")
+    store.bulk_load(data=NQ)
+    del store  # (a read-only handle beside a live writer may miss files it compacts away)
+    again = OxigraphStore.open(tmp_path / "db")
+    assert again.graph_sizes() == {G1: 2, G2: 1}
+
+
+def test_graph_sizes_come_from_the_manifest_when_known_and_are_a_copy(disk):
+    disk.sizes = {G1: 99}
+    sizes = disk.graph_sizes()
+    assert sizes == {G1: 99}
+    sizes[G1] = 0
+    assert disk.graph_sizes() == {G1: 99}
+    disk.sizes = None
+    assert disk.graph_sizes() == {G1: 2, G2: 1}
+    assert disk.sizes == {G1: 2, G2: 1}  # counted once, then kept
+
+
+def test_open_refuses_what_is_not_a_store(tmp_path):
+    from econkg.store import StoreError
+
+    with pytest.raises(StoreError, match=rf"^{tmp_path / 'none'} is not an Oxigraph store "
+                                         r"\(run `econkg build`\)$"):
+        OxigraphStore.open(tmp_path / "none")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(StoreError, match="is not an Oxigraph store"):
+        OxigraphStore.open(tmp_path / "empty")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "CURRENT").write_text("MANIFEST-000404\n")
+    with pytest.raises(StoreError, match=rf"^cannot open the store {tmp_path / 'broken'}: "):
+        OxigraphStore.open(tmp_path / "broken")
+
+
+def test_open_is_read_only_and_shares_the_store(disk_path):
+    import pyoxigraph as ox
+
+    store = OxigraphStore.open(disk_path)
+    assert store.path == disk_path
+    assert store.sizes is None
+    assert len(_quads(store)) == 4
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.store.add(ox.Quad(ox.NamedNode(EX + "x"), ox.NamedNode(EX + "p"),
+                                ox.Literal("y")))
+    # a second read-only handle at once
+    assert OxigraphStore.open(disk_path).graph_sizes() == {G1: 2, G2: 1}
+
+
+def test_in_memory_store_has_no_path():
+    store = OxigraphStore()
+    assert store.path is None and store.sizes is None
+    assert store.named_graphs() == []
+
+
+def test_dump_nquads_gives_every_quad_back(disk):
+    lines = sorted(disk.dump_nquads().decode().splitlines())
+    assert lines == sorted(NQ.decode().splitlines())
+
+
+def test_copy_to_is_a_writable_copy_that_leaves_the_original(disk, tmp_path):
+    copy = disk.copy_to(tmp_path / "copy")
+    assert copy.path == tmp_path / "copy"
+    assert _quads(copy) == _quads(disk)
+    copy.remove_graphs([G1])
+    assert copy.named_graphs() == [G2]
+    assert disk.named_graphs() == [G1, G2]
+
+
+def test_copy_without_drops_one_graph_and_keeps_the_rest(disk, tmp_path):
+    copy = disk.copy_without(tmp_path / "copy", G1)
+    assert copy.named_graphs() == [G2]
+    assert {q for q in _quads(copy)} == {q for q in _quads(disk) if q[3] != f"<{G1}>"}
+    assert any(q[3] == "DEFAULT" for q in _quads(copy))  # the default graph is kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "db"]  # no scratch left
+    del copy
+    reopened = OxigraphStore.open(tmp_path / "copy")  # flushed
+    assert reopened.graph_sizes() == {G2: 1}
+
+
+def test_copy_without_an_absent_graph_copies_everything(disk, tmp_path):
+    copy = disk.copy_without(tmp_path / "copy", EX + "absent")
+    assert _quads(copy) == _quads(disk)
+
+
+def test_remove_graphs_removes_only_those(disk_path):
+    store = OxigraphStore(disk_path)
+    store.remove_graphs([G2])
+    assert store.graph_sizes() == {G1: 2}
+    store.remove_graphs([])
+    assert store.named_graphs() == [G1]
+    del store
+    assert OxigraphStore.open(disk_path).named_graphs() == [G1]  # flushed
+
+
+def test_result_rows_are_read_once_and_can_be_replaced(stores):
+    _, ox = stores
+    res = ox.query(f"SELECT ?n WHERE {{ <{EX}a> <{EX}n> ?n }}")
+    assert res.native is not None
+    first = res.rows
+    assert first is res.rows  # converted once
+    res.rows = [(Literal(1),)]
+    assert res.rows == [(Literal(1),)] and res.native is None
+    assert repr(res) == "Result('SELECT', variables=['n'], rows=1, boolean=None)"
+    from econkg.store import Result
+
+    empty = Result("SELECT", native=None)
+    assert (empty.rows, empty.variables) == ([], [])
+
+
+def test_oxigraph_literals_come_back_as_rdflib_writes_them(stores):
+    from econkg.store import to_rdflib
+
+    _, ox = stores
+    rows = ox.query('SELECT ?l ?s ?t WHERE { BIND("丹东"@zh AS ?l) BIND("x" AS ?s) '
+                    'BIND("2.5"^^<http://www.w3.org/2001/XMLSchema#decimal> AS ?t) }').rows
+    assert rows == [(Literal("丹东", lang="zh"), Literal("x"),
+                     Literal("2.5", datatype=XSD.decimal))]
+    lang, plain, _ = rows[0]
+    assert (lang.datatype, plain.datatype, plain.language) == (None, None, None)
+    assert to_rdflib(A) is A
+    import pyoxigraph
+
+    assert to_rdflib(pyoxigraph.NamedNode(EX + "a")) == A
+    assert to_rdflib(pyoxigraph.BlankNode("k")) == BNode("k")
+
+
+# Queries that may reach the network run in a forked child with no network ---------------
+
+def _answer(x):
+    return ("ok", x * 2)
+
+
+def _refuse(_):
+    raise QueryError("refused inside")
+
+
+def _crash(_):
+    import os
+
+    os._exit(3)
+
+
+def test_isolated_returns_the_childs_answer():
+    from econkg.store import _isolated
+
+    assert _isolated(_answer, 21) == ("ok", 42)
+
+
+def test_isolated_passes_a_query_error_back():
+    from econkg.store import _isolated
+
+    with pytest.raises(QueryError, match=r"^refused inside$"):
+        _isolated(_refuse, 1)
+
+
+def test_isolated_reports_a_crashed_child():
+    from econkg.store import _isolated
+
+    with pytest.raises(QueryError, match=r"^the query engine crashed \(wait status \d+\)$"):
+        _isolated(_crash, 1)
+
+
+def test_isolated_fails_closed_without_walls(monkeypatch):
+    import econkg.serve.isolation as isolation
+    from econkg.store import _isolated
+
+    monkeypatch.setattr(isolation, "isolate", lambda: "none")
+    with pytest.raises(QueryError, match=r"^this query names SERVICE, or may, and this machine "
+                                         r"cannot cut a query off from the network \(no "
+                                         r"network namespace, no seccomp\), so it is refused$"):
+        _isolated(_answer, 1)
+
+
+def test_a_query_that_may_reach_the_network_runs_isolated(stores, monkeypatch):
+    import econkg.store as store_module
+
+    _, ox = stores
+    calls = []
+    real = store_module._isolated
+
+    def spy(fn, *args):
+        calls.append(args[0])
+        return real(fn, *args)
+
+    monkeypatch.setattr(store_module, "_isolated", spy)
+    safe = f"SELECT ?n WHERE {{ <{EX}a> <{EX}n> ?n }}"
+    assert ox.query(safe).rows == [(Literal(3),)]
+    assert calls == []
+    # a literal that spells SERVICE is harmless, but counted as risky: it runs isolated
+    risky = f'SELECT ?n WHERE {{ <{EX}a> <{EX}n> ?n FILTER(?n != "SERVICE") }}'
+    try:
+        rows = ox.query(risky).rows
+    except QueryError as exc:  # a machine with neither wall refuses it
+        assert "cannot cut a query off from the network" in str(exc)
+    else:
+        assert rows == [(Literal(3),)]
+    assert calls == [risky]
+
+
+def test_remote_store_refuses_an_answer_the_server_cut(endpoint):
+    import json
+
+    from econkg.store import RemoteStore
+
+    url, _, answers = endpoint
+    answers["next"] = (200, "application/sparql-results+json", json.dumps(
+        {"head": {"vars": ["o"]}, "results": {"bindings": []}}).encode())
+    answers["headers"] = {"X-SPARQL-MaxRows": "10000"}
+    with pytest.raises(QueryError, match=rf"^{url} cut the answer at 10000 rows \(Virtuoso's "
+                                         r"\[SPARQL\] ResultSetMaxRows\): raise it in "
+                                         r"virtuoso.ini and restart$"):
+        RemoteStore(url).query("SELECT ?o { ?s ?p ?o }")
+    answers["headers"] = {}
+    assert RemoteStore(url).query("SELECT ?o { ?s ?p ?o }").rows == []
