@@ -103,7 +103,11 @@ def test_a_shacl_verdict_is_reused_only_for_the_same_triples(built, tmp_path):
     shapes and engines; any other triples (or a manifest naming other ones) are validated."""
     import json
 
-    from econkg.pipeline import check_shapes_of, current_release, write_build
+    from econkg.pipeline import current_release, write_build
+    from econkg.pipeline import start_shapes_check as check
+
+    def check_shapes_of(quads, lines, verdicts):
+        return check(quads, lines, verdicts).wait()
 
     write_build(built, tmp_path, Path(__file__).parent.parent / "seeds")
     assert built.shacl["conforms"] is True
@@ -330,8 +334,73 @@ def test_malformed_ontology_gives_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("ECONKG_ONTOLOGY", str(onto))
     res = CliRunner().invoke(main, ["--build-dir", str(tmp_path / "o"), "build"])
     assert res.exit_code == 1
-    assert "econkg.ttl: not valid Turtle" in res.output
+    assert "econkg.ttl: not valid Turtle: Parser error between line 3 column 13" in res.output
     assert "Traceback" not in res.output
+
+
+def _ontology_copy(tmp_path: Path, monkeypatch, extra_shapes: str) -> Path:
+    onto = tmp_path / "ontology"
+    onto.mkdir()
+    for f in ontology_dir().glob("*.ttl"):
+        (onto / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    with open(onto / "shapes.ttl", "a", encoding="utf-8") as fh:
+        fh.write(extra_shapes)
+    monkeypatch.setenv("ECONKG_ONTOLOGY", str(onto))
+    return onto
+
+
+def test_a_build_that_breaks_a_shape_publishes_nothing(seed_copy, tmp_path, monkeypatch):
+    """SHACL runs while the release is written; its verdict still decides: the staging
+    directory goes, the previous release stays current, and `validate` says the same."""
+    runner = CliRunner()
+    out = tmp_path / "out"
+    args = ["--seeds", str(seed_copy), "--build-dir", str(out)]
+    assert runner.invoke(main, [*args, "build"]).exit_code == 0
+    before = (out / "current").resolve()
+    _ontology_copy(tmp_path, monkeypatch, """
+<urn:test:EnglishOnly> a sh:NodeShape ;
+    sh:targetNode <https://w3id.org/econkg/id/dandong> ;
+    sh:property [ sh:path rdfs:label ; sh:languageIn ( "en" ) ;
+                  sh:message "test: English labels only" ] .
+""")
+    for command in ("build", "validate"):
+        res = runner.invoke(main, [*args, command])
+        assert res.exit_code == 1, res.output
+        assert "Violation: kg:dandong rdfs:label: test: English labels only" in res.output
+        assert "Error: 1 SHACL violation(s); nothing was written" in res.output
+    assert (out / "current").resolve() == before
+    assert [d.name for d in (out / "releases").iterdir()] == [before.name]  # no staging
+
+
+def test_a_malformed_shapes_file_is_named(seed_copy, tmp_path, monkeypatch):
+    _ontology_copy(tmp_path, monkeypatch, '\n<urn:x> a sh:NodeShape ; sh:name "open .\n')
+    res = CliRunner().invoke(main, ["--seeds", str(seed_copy), "--build-dir",
+                                    str(tmp_path / "o"), "build"])
+    assert res.exit_code == 1
+    assert "shapes.ttl: not valid Turtle: Parser error between line" in res.output
+    assert "nothing was written" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "o" / "current").exists()
+
+
+def test_the_shapes_verdict_waits_and_hands_errors_over():
+    import threading
+
+    from econkg.pipeline import ShapesVerdict
+
+    gate = threading.Event()
+    verdict = ShapesVerdict(lambda: (gate.wait(), (["v"], {"conforms": False}))[1])
+    assert verdict._thread.is_alive()  # still working: nothing has been decided
+    gate.set()
+    assert verdict.violations == ["v"] and verdict.report == {"conforms": False}
+    assert verdict.seconds > 0
+
+    def fail():
+        raise RuntimeError("engine broke")
+
+    with pytest.raises(RuntimeError, match=r"^engine broke$"):
+        ShapesVerdict(fail).wait()
+    done = ShapesVerdict(done=([], {"reused": True}))
+    assert (done.violations, done.report, done.seconds) == ([], {"reused": True}, 0.0)
 
 
 # --- start-up ----------------------------------------------------------------------------

@@ -51,22 +51,83 @@ RELEASES = "releases"
 KEEP_RELEASES = 2  # the current one and the one before (a reader may still hold it open)
 
 
+class ShapesVerdict:
+    """The SHACL verdict of a build, reached in a thread of its own: rudof releases the GIL,
+    so on two cores the TriG, the store and the staging directory are written while it
+    validates. Reading `violations` or `report` waits for it; an error in the thread is
+    raised there. Nothing is published before it is read (see `write_build`)."""
+
+    def __init__(self, work: Callable[[], tuple[list[Violation], dict[str, Any]]] | None = None,
+                 *, done: tuple[list[Violation], dict[str, Any]] = ([], {})):
+        import threading
+
+        self._answer = done
+        self._error: BaseException | None = None
+        self.seconds = 0.0
+        self._thread = None
+        if work is not None:
+            def run() -> None:
+                t = time.perf_counter()
+                try:
+                    self._answer = work()
+                except BaseException as exc:  # handed to the reader
+                    self._error = exc
+                self.seconds = time.perf_counter() - t
+
+            self._thread = threading.Thread(target=run, name="shacl", daemon=True)
+            self._thread.start()
+
+    def wait(self) -> tuple[list[Violation], dict[str, Any]]:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._answer
+
+    @property
+    def violations(self) -> list[Violation]:
+        return self.wait()[0]
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return self.wait()[1]
+
+
+class ShapesViolated(Exception):
+    """The build does not conform to the SHACL shapes; nothing was published."""
+
+    def __init__(self, violations: list[Violation]):
+        super().__init__(f"{len(violations)} SHACL violation(s)")
+        self.violations = violations
+
+
 @dataclass
 class BuildResult:
     """A build in memory: the quads as the build made them (`quads`), the same quads as
     sorted N-Quads lines (`lines`, what the store and exports hold) and an Oxigraph store
-    of them; `dataset` is the rdflib Dataset, made on first use."""
+    of them; `dataset` is the rdflib Dataset, made on first use. `violations` and `shacl`
+    wait for the SHACL verdict when it is still being reached."""
 
     seeds: Seeds
-    violations: list[Violation] = field(default_factory=list)
+    verdict: ShapesVerdict = field(default_factory=ShapesVerdict)
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     fingerprint: str = ""
     quads: QuadSink | None = None
     lines: list[bytes] = field(default_factory=list)
     store: OxigraphStore | None = None
-    shacl: dict[str, Any] = field(default_factory=dict)
     _dataset: Dataset | None = field(default=None, repr=False)
+
+    @property
+    def violations(self) -> list[Violation]:
+        return self.verdict.violations
+
+    @property
+    def shacl(self) -> dict[str, Any]:
+        report = self.verdict.report
+        if self.verdict.seconds:
+            self.seconds["shacl"] = self.verdict.seconds
+        return report
 
     @property
     def dataset(self) -> Dataset:
@@ -128,24 +189,20 @@ def build(seeds_dir: Path, *, check_shapes: bool = True,
     store.store.load(quads.nquads(), format=store._ox.RdfFormat.N_QUADS)
     lines = sorted_nquads(store)
     seconds["rdf"] = time.perf_counter() - t
-
-    violations: list[Violation] = []
-    shacl: dict[str, Any] = {}
-    if check_shapes:
-        t = time.perf_counter()
+    verdict = ShapesVerdict()
+    if check_shapes:  # on exactly the lines the store holds (Oxigraph writes numbers in
+        # canonical form), in a thread from here on
         progress("validating against SHACL shapes")
-        violations, shacl = check_shapes_of(quads, lines, verdicts)
-        seconds["shacl"] = time.perf_counter() - t
+        verdict = start_shapes_check(quads, lines, verdicts)
     warnings = check_consistency(seeds)
     if fingerprint(seeds_dir) != before:
         raise SeedError([f"{seeds_dir}: the seed tables or the ontology changed while the "
                          "build was reading them; run the build again"])
-    return BuildResult(seeds, violations, warnings, seconds, before, quads, lines, store,
-                       shacl)
+    return BuildResult(seeds, verdict, warnings, seconds, before, quads, lines, store)
 
 
 def union_ntriples(lines: list[bytes]) -> bytes:
-    """The union of the named graphs as sorted N-Triples, from sorted N-Quads lines (each
+    """The union of the named graphs as sorted N-Triples, from N-Quads lines (each
     ends ` <graph> .`; a graph name holds no space, so the split cannot cut a literal)."""
     return b"".join(t + b" .\n" for t in sorted({ln.rsplit(b" ", 2)[0] for ln in lines}))
 
@@ -165,24 +222,38 @@ def shacl_key(ntriples: bytes, shapes: bytes) -> str:
 RUDOF_MAX_QUADS = 150_000
 
 
-def check_shapes_of(quads: QuadSink, lines: list[bytes],
-                    verdicts: Path | None = None) -> tuple[list[Violation], dict[str, Any]]:
-    """SHACL over the union graph, ontology included (so subclass targets resolve): rudof
-    decides (up to RUDOF_MAX_QUADS); when it finds violations, or the graph is larger,
-    pySHACL validates and writes the report (see validate.py). If the
-    engines disagree the build is refused with rudof's findings: a rule one real engine
-    says is broken is not waved through."""
-    from .validate import conforms, validate
-
+def start_shapes_check(quads: QuadSink, lines: list[bytes],
+                       verdicts: Path | None = None) -> ShapesVerdict:
+    """SHACL over the union graph, ontology included (so subclass targets resolve). A
+    verdict of "conforms" that the current release of `verdicts` reached on exactly the
+    same triples, shapes and engines is reused at once; otherwise the shapes are checked
+    in a thread (`check_shapes_of`) while the caller goes on."""
     shapes_path = ontology_dir() / SHAPES_FILE
     shapes = shapes_path.read_bytes()
+    load_shapes()  # here, not in the thread: a malformed file is an OntologyError (file, line)
     ntriples = union_ntriples(lines)
     key = shacl_key(ntriples, shapes)
     if verdicts is not None:
         release = current_release(Path(verdicts))
         seen = read_manifest(release).get("shacl", {}) if release else {}
         if seen.get("key") == key and seen.get("conforms") is True:
-            return [], {**seen, "reused": True}
+            return ShapesVerdict(done=([], {**seen, "reused": True}))
+    return ShapesVerdict(lambda: check_shapes_of(quads, lines, ntriples=ntriples,
+                                                 shapes=shapes, key=key))
+
+
+def check_shapes_of(quads: QuadSink, lines: list[bytes], *, ntriples: bytes | None = None,
+                    shapes: bytes | None = None,
+                    key: str | None = None) -> tuple[list[Violation], dict[str, Any]]:
+    """rudof decides (up to RUDOF_MAX_QUADS); when it finds violations, or the graph is
+    larger, pySHACL validates and writes the report (see validate.py). If the engines
+    disagree the build is refused with rudof's findings: a rule one real engine says is
+    broken is not waved through."""
+    from .validate import conforms, validate
+
+    shapes = shapes if shapes is not None else (ontology_dir() / SHAPES_FILE).read_bytes()
+    ntriples = ntriples if ntriples is not None else union_ntriples(lines)
+    key = key or shacl_key(ntriples, shapes)
     verdict = conforms(ntriples, shapes.decode("utf-8")) \
         if len(lines) <= RUDOF_MAX_QUADS else None
     if verdict is not None and verdict[0]:
@@ -348,6 +419,8 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
         store.bulk_load(data=nquads)
         del store
         write_atomic(staging / DATASET_FILE, trig)
+        if result.violations:  # waits for SHACL, which ran while the above was written
+            raise ShapesViolated(result.violations)
         return {
             "econkg": __version__,
             "fingerprint": result.fingerprint or fingerprint(seeds_dir),

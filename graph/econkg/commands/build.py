@@ -9,9 +9,18 @@ import click
 from ..cli import Context
 
 
+def _refuse(violations: list) -> None:
+    for v in violations[:50]:
+        click.echo(str(v), err=True)
+    more = len(violations) - 50
+    if more > 0:
+        click.echo(f"… and {more} more", err=True)
+    raise click.ClickException(f"{len(violations)} SHACL violation(s); nothing was written")
+
+
 def _run_build(obj: Context, write: bool) -> None:
     from ..ontology import OntologyError
-    from ..pipeline import build, write_build
+    from ..pipeline import ShapesViolated, build, write_build
     from ..seeds import SeedError
     from ..store import StoreError
 
@@ -27,19 +36,12 @@ def _run_build(obj: Context, write: bool) -> None:
             + str(exc)) from None
     except OntologyError as exc:
         raise click.ClickException(f"{exc}\nnothing was written") from None
-    if result.shacl.get("reused"):
-        click.echo("SHACL: the published release was validated on exactly these triples and "
-                   "shapes; its verdict stands", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if result.violations:
-        for v in result.violations[:50]:
-            click.echo(str(v), err=True)
-        more = len(result.violations) - 50
-        if more > 0:
-            click.echo(f"… and {more} more", err=True)
-        raise click.ClickException(f"{len(result.violations)} SHACL violation(s); "
-                                   "nothing was written")
+    # SHACL runs in a thread while the release is written; nothing is published before
+    # its verdict (write_build waits for it), and `validate` waits for it here
+    if not write and result.violations:
+        _refuse(result.violations)
     n_quads = len(result.lines)
     seeds = result.seeds
     summary = (f"{len(seeds.sources)} documents, {len(seeds.entities)} entities, "
@@ -48,9 +50,14 @@ def _run_build(obj: Context, write: bool) -> None:
     if write:
         try:
             write_build(result, obj.build_dir, obj.seeds)
+        except ShapesViolated as exc:
+            _refuse(exc.violations)
         except (RuntimeError, StoreError) as exc:
             raise click.ClickException(f"{exc}; nothing was published") from None
         summary += f"\npublished {obj.build_dir}/current (store, econkg.trig, manifest.json)"
+    if result.shacl.get("reused"):
+        click.echo("SHACL: the published release was validated on exactly these triples and "
+                   "shapes; its verdict stands", err=True)
     click.echo(summary)
     click.echo(f"took {time.perf_counter() - started:.2f} s", err=True)
 
