@@ -254,14 +254,60 @@ def check_shapes_of(quads: QuadSink, lines: list[bytes], *, ntriples: bytes | No
     shapes = shapes if shapes is not None else (ontology_dir() / SHAPES_FILE).read_bytes()
     ntriples = ntriples if ntriples is not None else union_ntriples(lines)
     key = key or shacl_key(ntriples, shapes)
-    verdict = conforms(ntriples, shapes.decode("utf-8")) \
-        if len(lines) <= RUDOF_MAX_QUADS else None
-    if verdict is not None and verdict[0]:
-        return [], {"key": key, "conforms": True, "engine": "rudof"}
-    violations = validate(quads.union_graph(), load_shapes())
-    if not violations and verdict is not None:
-        violations = verdict[1]
-    return violations, {"key": key, "conforms": not violations, "engine": "pyshacl"}
+    if len(lines) <= RUDOF_MAX_QUADS:
+        verdict = conforms(ntriples, shapes.decode("utf-8"))
+        if verdict is not None and verdict[0]:
+            return [], {"key": key, "conforms": True, "engine": "rudof"}
+        violations = validate(quads.union_graph(), load_shapes())
+        if not violations and verdict is not None:
+            violations = verdict[1]
+        return violations, {"key": key, "conforms": not violations, "engine": "pyshacl"}
+    return _check_in_pieces(quads, ntriples, shapes, key)
+
+
+def _check_in_pieces(quads: QuadSink, ntriples: bytes, shapes: bytes,
+                     key: str) -> tuple[list[Violation], dict[str, Any]]:
+    """A graph too large for rudof in one go: in pieces that give the whole graph's
+    verdict (shacl_chunks.py), pySHACL writing the report of the pieces that fail; whole,
+    by pySHACL, when the shapes can look arbitrarily far."""
+    from .shacl_chunks import reach, read_predicates, validate_in_pieces
+    from .validate import validate
+
+    shape_graph = load_shapes()
+    steps = reach(shape_graph)
+    try:
+        import pyrudof  # noqa: F401
+    except ImportError:
+        steps = None
+    if steps is None:
+        violations = validate(quads.union_graph(), shape_graph)
+        return violations, {"key": key, "conforms": not violations, "engine": "pyshacl"}
+    ok, found, failing = validate_in_pieces(ntriples, shapes.decode("utf-8"), steps,
+                                            predicates=read_predicates(shape_graph))
+    if ok:
+        return [], {"key": key, "conforms": True, "engine": "rudof, in pieces"}
+    violations: list[Violation] = []
+    for owned, data in failing:
+        violations.extend(validate(_graph_of(data), shape_graph, keep=owned))
+    violations = sorted(violations, key=lambda v: (v.focus, v.path, v.message)) \
+        or found  # the engines disagree: rudof's findings stand
+    return violations, {"key": key, "conforms": False, "engine": "pyshacl, in pieces"}
+
+
+def _graph_of(ntriples: bytes):
+    """N-Triples as an rdflib Graph, read by Oxigraph, which keeps blank node labels (so
+    a piece's owned blank nodes keep the names rudof gave them)."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from .namespaces import bind_prefixes
+    from .store import to_rdflib
+
+    g = Graph()
+    bind_prefixes(g)
+    g.addN((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), g)
+           for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    return g
 
 
 # --- releases ------------------------------------------------------------------------------

@@ -41,8 +41,11 @@ def union_graph(ds: Dataset | Graph) -> Graph:
     return g
 
 
-def validate(data: Dataset | Graph, shapes: Graph) -> list[Violation]:
-    """Validate data (ontology included, so subclass targets resolve); [] means it conforms."""
+def validate(data: Dataset | Graph, shapes: Graph,
+             keep: set[str] | None = None) -> list[Violation]:
+    """Validate data (ontology included, so subclass targets resolve); [] means it conforms.
+    With `keep`, only the results for those focus nodes (as rudof names them) count: the
+    owned nodes of a piece of a larger graph (see shacl_chunks.py)."""
     import pyshacl
     from rdflib.namespace import SH
 
@@ -54,8 +57,13 @@ def validate(data: Dataset | Graph, shapes: Graph) -> list[Violation]:
     )
     if conforms:
         return []
-    out = []
+    out: list[Violation] = []
     for result in report.subjects(SH.resultSeverity, None):
+        if keep is not None:
+            from .shacl_chunks import focus_name
+
+            if focus_name(report.value(result, SH.focusNode)) not in keep:
+                continue
         severity = report.value(result, SH.resultSeverity)
         out.append(Violation(
             focus=_short(report.value(result, SH.focusNode), data),
