@@ -404,6 +404,10 @@ def endpoint():
             seen["query"] = urllib.parse.parse_qs(body)["query"][0]
             seen["content_type"] = self.headers["Content-Type"]
             seen["accept"] = self.headers["Accept"]
+            if answers.get("delay"):
+                import time
+
+                time.sleep(answers["delay"])
             status, ctype, payload = answers["next"]
             self.send_response(status)
             if ctype:
@@ -795,3 +799,51 @@ def test_remote_store_refuses_an_answer_the_server_cut(endpoint):
         RemoteStore(url).query("SELECT ?o { ?s ?p ?o }")
     answers["headers"] = {}
     assert RemoteStore(url).query("SELECT ?o { ?s ?p ?o }").rows == []
+
+
+def test_remote_store_gives_up_on_a_slow_answer(endpoint):
+    from econkg.store import RemoteStore
+
+    url, _, answers = endpoint
+    answers["next"] = (200, "text/turtle", b"")
+    answers["delay"] = 1.5
+    with pytest.raises(QueryError, match=rf"^{url} did not answer within 0.3 s$"):
+        RemoteStore(url, timeout=0.3).query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert RemoteStore(url).timeout == 30.0
+    assert len(RemoteStore(url, timeout=5).query("CONSTRUCT WHERE { ?s ?p ?o }").graph) == 0
+
+
+def test_term_text_writes_oxigraph_terms():
+    import pyoxigraph as ox
+
+    assert term_text(ox.NamedNode(EX + "a")) == f"<{EX}a>"
+    assert term_text(ox.Literal("丹东", language="zh")) == '"丹东"@zh'
+    assert term_text(ox.Literal('a "b"\n')) == '"a \\"b\\"\\n"'
+    assert term_text(ox.Literal("3", datatype=ox.NamedNode(str(XSD.integer)))) == \
+        f'"3"^^<{XSD.integer}>'
+
+
+def test_the_last_code_point_is_decoded():
+    from econkg.store import _UCHAR, _unescape
+
+    assert _UCHAR.sub(_unescape, "\\U0010FFFF") == "\U0010FFFF"
+    assert _UCHAR.sub(_unescape, "\\U00110000") == "\\U00110000"
+
+
+def test_isolated_runs_the_work_in_a_child_and_the_caller_carries_on(tmp_path):
+    """In a process of its own, so that a caller that ran the child's part (and left by
+    os._exit) shows as the missing line it is."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os\n"
+            "from econkg.store import _isolated\n"
+            "print(_isolated(os.getpid) != os.getpid(), flush=True)\n"
+            "print('carried on', flush=True)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=60, cwd=tmp_path)
+    assert out.stdout.splitlines() == ["True", "carried on"], out.stderr
+    assert out.returncode == 0
+

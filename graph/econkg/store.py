@@ -314,10 +314,10 @@ def _isolated(fn, *args):
     with os.fdopen(read_end, "rb") as inp:
         data = inp.read()
     _, status = os.waitpid(pid, 0)
-    if not data:
+    if not data or status != 0:
         raise QueryError(f"the query engine crashed (wait status {status})")
     kind, value = pickle.loads(data)  # our own child's bytes
-    if kind == "error":
+    if kind != "ok":
         raise QueryError(value)
     return value
 
@@ -412,6 +412,9 @@ class RemoteStore:
                              f"{exc.read().decode('utf-8', 'replace')[:500]}") from None
         except urllib.error.URLError as exc:
             raise QueryError(f"cannot reach {self.endpoint}: {exc.reason}") from None
+        except TimeoutError:  # connected, but the answer did not come in time
+            raise QueryError(f"{self.endpoint} did not answer within {self.timeout:g} s") \
+                from None
         if cut_at:
             # Virtuoso sends this header only when it cut the answer at its ResultSetMaxRows
             # (10000 in Debian's virtuoso.ini): a partial answer must not pass as the answer.
