@@ -50,6 +50,9 @@ def _shapes(text: str) -> Graph:
      "sh:zeroOrOnePath ex:p ] ; sh:class ex:D ] .", 1),
     ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; "
      "sh:qualifiedValueShape [ sh:class ex:D ] ; sh:qualifiedMinCount 1 ] .", 1),
+    ("ex:P a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ( ex:p ex:q ) ; "
+     "sh:class ex:D .", 2),
+    ("ex:P sh:targetSubjectsOf ex:p ; sh:path ex:p ; sh:class ex:D .", 1),
     # no bound: backwards, arbitrarily far, or a shape that refers to itself
     ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path [ "
      "sh:inversePath ex:p ] ; sh:minCount 1 ] .", None),

@@ -217,8 +217,9 @@ def shacl_key(ntriples: bytes, shapes: bytes) -> str:
 
 
 # rudof holds about 7 kB per triple while it validates (pySHACL over rdflib about a fifth of
-# that, in ten times the time): above this many quads pySHACL decides, so that memory
-# stays bounded (benchmarks/seed_scale.py measures both sides of the line).
+# that, in ten times the time): above this many quads the graph is validated in pieces
+# (shacl_chunks.py), so that memory stays bounded (benchmarks/seed_scale.py measures both
+# sides of the line).
 RUDOF_MAX_QUADS = 150_000
 
 
@@ -245,8 +246,8 @@ def start_shapes_check(quads: QuadSink, lines: list[bytes],
 def check_shapes_of(quads: QuadSink, lines: list[bytes], *, ntriples: bytes | None = None,
                     shapes: bytes | None = None,
                     key: str | None = None) -> tuple[list[Violation], dict[str, Any]]:
-    """rudof decides (up to RUDOF_MAX_QUADS); when it finds violations, or the graph is
-    larger, pySHACL validates and writes the report (see validate.py). If the engines
+    """rudof decides (up to RUDOF_MAX_QUADS; larger graphs in pieces); when it finds
+    violations, pySHACL validates and writes the report (see validate.py). If the engines
     disagree the build is refused with rudof's findings: a rule one real engine says is
     broken is not waved through."""
     from .validate import conforms, validate

@@ -44,8 +44,10 @@ def reach(shapes: Graph) -> int | None:
     for name in _UNBOUNDED:
         if (None, SH[name], None) in shapes:
             return None
-    roots = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(
-        SH.property, None)) - set(shapes.objects(None, SH.property))
+    roots = set(shapes.subjects(RDF.type, SH.NodeShape)) \
+        | set(shapes.subjects(RDF.type, SH.PropertyShape)) \
+        | {s for name in ("targetClass", "targetSubjectsOf")
+           for s in shapes.subjects(SH[name], None)}
     memo: dict[Node, int | None] = {}
     try:
         return max((_shape_reach(shapes, s, memo, ()) for s in roots), default=0)
