@@ -67,7 +67,7 @@ class QuadSink:
             return out
 
         return "".join(f"{text(s)} {text(p)} {text(o)} {text(g)} .\n"
-                       for s, p, o, g in self.quads).encode("utf-8", "replace")
+                       for s, p, o, g in self.quads).encode("utf-8")
 
     def union_graph(self) -> Graph:
         """Every triple of every graph in one rdflib Graph (what pySHACL validates)."""
