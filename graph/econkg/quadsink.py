@@ -10,11 +10,30 @@ walk the graph in Python.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph, URIRef
     from rdflib.term import Node
+
+
+_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+_DECIMAL_LEXICAL = re.compile(r"([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def canonical_decimal(lexical: str) -> str:
+    """An xsd:decimal in its canonical form (XSD 1.1, as Oxigraph writes it: no `+`, no
+    leading or trailing zeros, no point for a whole number, 0 for any zero); text that is
+    not a decimal is left as it is."""
+    m = _DECIMAL_LEXICAL.fullmatch(lexical)
+    if m is None:
+        return lexical
+    whole, _, fraction = m.group(2).partition(".")
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    if whole == "0" and not fraction:
+        return "0"
+    return f"{'-' if m.group(1) == '-' else ''}{whole}{'.' + fraction if fraction else ''}"
 
 
 class SinkGraph:
@@ -52,14 +71,19 @@ class QuadSink:
         """N-Quads, one line per quad, as rdflib's serializer writes them (its own term
         writers; each IRI and blank node written once, as they recur in most quads —
         literals are not cached, since rdflib's Literal equality is by value: "1" and
-        "01" as integers, or @en and @EN, are equal keys but different text)."""
-        from rdflib import Literal
+        "01" as integers, or @en and @EN, are equal keys but different text), except that
+        decimals are written in canonical form, as Oxigraph stores them (1700.0 is 1700),
+        so that these lines are the store's lines and SHACL can start on them."""
+        from rdflib import Literal, URIRef
         from rdflib.plugins.serializers.nt import _quoteLiteral
 
         written: dict = {}
+        decimal = URIRef(_DECIMAL)  # (an rdflib IRI never equals a plain str)
 
         def text(term) -> str:
             if isinstance(term, Literal):
+                if term.datatype == decimal:
+                    return f'"{canonical_decimal(str(term))}"^^<{_DECIMAL}>'
                 return _quoteLiteral(term)
             out = written.get(term)
             if out is None:
