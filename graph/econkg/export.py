@@ -31,32 +31,48 @@ def sorted_nquads(source: Any) -> list[bytes]:
     return sorted({ln for ln in data.split(b"\n") if ln})
 
 
-def serialize(source: Any, fmt: str) -> bytes:
+def serialize(source: Any, fmt: str, lines: list[bytes] | None = None) -> bytes:
     """Bytes in the given format; equal graphs give equal bytes. `source` is an
-    OxigraphStore or an rdflib Dataset."""
+    OxigraphStore or an rdflib Dataset; `lines`, when the caller has them, its sorted
+    N-Quads lines (`sorted_nquads`)."""
     import pyoxigraph as ox
 
     from .namespaces import PREFIXES
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    lines = sorted_nquads(source)
+    lines = sorted_nquads(source) if lines is None else lines
     if fmt == "nquads":
         return b"\n".join(lines) + b"\n" if lines else b""
     prefixes = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
-    quads = list(ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS))
     if fmt in ("trig", "jsonld"):
-        quads.sort(key=lambda q: str(q.graph_name))  # stable: lines stay sorted per graph
+        # grouped by graph, the lines sorted within each (a stable sort on the graph name,
+        # the last term of a line: graph names hold no space); parsed as the writer reads
+        # them, so no list of a million quads is ever held
+        quads = ox.parse(b"\n".join(_by_graph(lines)), format=ox.RdfFormat.N_QUADS)
         if fmt == "jsonld":
             return ox.serialize(quads, format=ox.RdfFormat.JSON_LD) + b"\n"
         return _sorted_header(ox.serialize(quads, format=ox.RdfFormat.TRIG,
                                            prefixes=prefixes))
+    quads = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS)
     # turtle and nt hold no graph names: the union of the graphs, each triple once
     triples = sorted({f"{q.subject} {q.predicate} {q.object} .".encode() for q in quads})
     if fmt == "nt":
         return b"\n".join(triples) + b"\n" if triples else b""
     parsed = ox.parse(b"\n".join(triples), format=ox.RdfFormat.N_TRIPLES)
     return _sorted_header(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+
+
+def _by_graph(lines: list[bytes]) -> list[bytes]:
+    """The lines grouped by graph name (a stable sort: sorted within each graph). The names
+    are read by Oxigraph's parser, one quad at a time: from the text alone a default-graph
+    line ending in an IRI object looks like a named-graph line."""
+    import pyoxigraph as ox
+
+    names: dict[str, str] = {}
+    keys = [names.setdefault(n, n) for n in (str(q.graph_name) for q in ox.parse(
+        b"\n".join(lines), format=ox.RdfFormat.N_QUADS))]
+    return [lines[i] for i in sorted(range(len(lines)), key=keys.__getitem__)]
 
 
 def _sorted_header(data: bytes) -> bytes:

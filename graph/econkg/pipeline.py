@@ -456,7 +456,7 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
     root = Path(out_dir)
     memory = result.store if result.store is not None \
         else OxigraphStore.from_dataset(result.dataset)
-    trig = serialize(memory, "trig")
+    trig = serialize(memory, "trig", lines=result.lines or None)
     nquads = b"\n".join(result.lines or _nquads_lines(memory)) + b"\n"
     sizes = memory.graph_sizes()
     graphs = sorted(sizes)

@@ -90,8 +90,10 @@ class QuadSink:
                 out = written[term] = term.n3()
             return out
 
-        return "".join(f"{text(s)} {text(p)} {text(o)} {text(g)} .\n"
-                       for s, p, o, g in self.quads).encode("utf-8")
+        # line by line into bytes: one joined str of Chinese text would be held at up to
+        # four bytes a character beside the bytes
+        return b"".join(f"{text(s)} {text(p)} {text(o)} {text(g)} .\n".encode("utf-8")
+                        for s, p, o, g in self.quads)
 
     def union_graph(self) -> Graph:
         """Every triple of every graph in one rdflib Graph (what pySHACL validates)."""
