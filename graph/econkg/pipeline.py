@@ -446,6 +446,9 @@ def _remove_old_releases(releases: Path, keep: Path) -> None:
 # --- writing a build -----------------------------------------------------------------------
 
 
+LOAD_BATCH = 200_000  # quads per bulk load of a release's store
+
+
 def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
     """Publish the built graph as a new release. Statistics datasets ingested into the
     previous release are carried over (its store is copied by checkpoint, the curated
@@ -456,8 +459,8 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
     root = Path(out_dir)
     memory = result.store if result.store is not None \
         else OxigraphStore.from_dataset(result.dataset)
-    trig = serialize(memory, "trig", lines=result.lines or None)
-    nquads = b"\n".join(result.lines or _nquads_lines(memory)) + b"\n"
+    lines = result.lines or _nquads_lines(memory)
+    trig = serialize(memory, "trig", lines=lines)
     sizes = memory.graph_sizes()
     graphs = sorted(sizes)
 
@@ -471,7 +474,8 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
         else:
             datasets = []
             store = OxigraphStore(staging / STORE_DIR)
-        store.bulk_load(data=nquads)
+        for start in range(0, len(lines), LOAD_BATCH):  # never a second copy of it all
+            store.bulk_load(data=b"\n".join(lines[start:start + LOAD_BATCH]) + b"\n")
         del store
         write_atomic(staging / DATASET_FILE, trig)
         if result.violations:  # waits for SHACL, which ran while the above was written
@@ -480,7 +484,7 @@ def write_build(result: BuildResult, out_dir: Path, seeds_dir: Path) -> Path:
             "econkg": __version__,
             "fingerprint": result.fingerprint or fingerprint(seeds_dir),
             "seeds": str(Path(seeds_dir).resolve()),
-            "triples": len(nquads.splitlines()),
+            "triples": len(lines),
             "graphs": graphs,
             "graph_sizes": sizes,
             "warnings": result.warnings,

@@ -92,7 +92,7 @@ class QuadSink:
 
         # line by line into bytes: one joined str of Chinese text would be held at up to
         # four bytes a character beside the bytes
-        return b"".join(f"{text(s)} {text(p)} {text(o)} {text(g)} .\n".encode("utf-8")
+        return b"".join(f"{text(s)} {text(p)} {text(o)} {text(g)} .\n".encode()
                         for s, p, o, g in self.quads)
 
     def union_graph(self) -> Graph:

@@ -192,7 +192,7 @@ def focus_name(node: Node) -> str:
     return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
-def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int = 10_000,
+def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int = 4_000,
                        workers: int = 2, predicates: set[bytes] | None = None):
     """rudof over each piece (two at a time: rudof releases the GIL): (conforms, the
     owned focus nodes' violations, the pieces that have any)."""
