@@ -511,3 +511,73 @@ def test_a_bad_sources_header_is_reported(tmp_path):
     with pytest.raises(SeedError) as info:
         load_seeds(folder)
     assert info.value.problems[0] == "seeds/sources.csv:1: missing column(s) lines"
+
+
+# Observations: the sign of a change, every field kept, exact messages -----------------------
+
+def _observations(tmp_path: Path, **cells: str):
+    tables = base()
+    tables["observations"][0].update(cells)
+    return [o for o in load_seeds(write(tmp_path / "seeds", tables)).observations
+            if o.id != "other"]
+
+
+def test_a_change_quoted_without_its_direction_may_be_either_sign(tmp_path):
+    """A growth rate printed as 5% (the word for rise or fall outside the quote) may be
+    -5; a trade value printed as 27.3亿美元 may not be negative, and a fall printed as
+    下降5% may not be positive."""
+    growth = dict(measure="GrowthRate", unit="Percent", quote="同比5%")
+    [o] = _observations(tmp_path / "a", value="-5", **growth)
+    assert o.value == Decimal("-5")
+    [o] = _observations(tmp_path / "b", value="5", **growth)
+    assert o.value == Decimal("5")
+    tables = base()
+    tables["observations"][0].update(value="-2730000000")
+    with pytest.raises(SeedError) as info:
+        load_seeds(write(tmp_path / "c" / "seeds", tables))
+    assert info.value.problems == [
+        "seeds/observations.csv:2: field 'value': -2730000000 does not match the quoted "
+        "figure '27.3亿美元' (which reads as 2730000000.0; a fall is negative, a rise positive)"]
+    tables = base()
+    tables["observations"][0].update(value="5", measure="GrowthRate", unit="Percent",
+                                     quote="下降5%", upper="6")
+    with pytest.raises(SeedError) as info:
+        load_seeds(write(tmp_path / "d" / "seeds", tables))
+    assert info.value.problems == [
+        "seeds/observations.csv:2: field 'value': 5 does not match the quoted figure '下降5%' "
+        "(which reads as -5; a fall is negative, a rise positive)",
+        "seeds/observations.csv:2: field 'upper': 6 does not match the quoted figure '下降5%'"]
+
+
+def test_every_field_of_an_observation_is_kept(tmp_path):
+    from econkg.periods import parse_period
+
+    tables = base()
+    tables["observations"].append(dict(tables["observations"][0], id="other"))
+    tables["observations"][0].update(
+        id="cn-kp-growth", measure="GrowthRate", unit="Percent", value="-5", quote="下降5%",
+        period="2025", base_period="2024", via="dandong", commodity="oil", flow="export",
+        modality="plan", stated_by="china", counts="oil", share_of="fuel", restates="other",
+        note_en="a note", approx="about")
+    [o] = [o for o in load_seeds(write(tmp_path / "seeds", tables)).observations
+           if o.id != "other"]
+    assert (o.id, o.measure, o.reporter, o.partner, o.flow, o.commodity, o.via) == (
+        "cn-kp-growth", "GrowthRate", "china", "north-korea", "export", "oil", ("dandong",))
+    assert (o.period, o.base_period) == (parse_period("2025"), parse_period("2024"))
+    assert (o.value, o.upper, o.unit, o.approx, o.note_en) == (
+        Decimal("-5"), None, "Percent", "about", "a note")
+    assert (o.modality, o.stated_by, o.counts, o.share_of, o.restates) == (
+        "plan", "china", "oil", "fuel", "other")
+    assert (o.citation.source, o.citation.line, o.citation.quote) == (SRC, 5, "下降5%")
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    (dict(measure="Size"), "field 'measure': 'Size' is not one of " + ", ".join(seeds.MEASURES)),
+    (dict(unit="Yen"), "field 'unit': 'Yen' is not one of " + ", ".join(sorted(seeds.UNITS))),
+    (dict(value="12,5"), "field 'value': "),
+    (dict(upper="x"), "field 'upper': "),
+])
+def test_observation_messages_are_whole(tmp_path, cells, message):
+    found = problems(tmp_path, "observations", 0, **cells)
+    assert found and found[0].startswith(f"seeds/observations.csv:2: {message}"), found
+    assert "None" not in found[0]
