@@ -45,17 +45,25 @@ for line in open(sys.argv[1], encoding="utf-8"):
         continue
     module = name.split(".x_")[0].split(".xǁ")[0]
     per[module][status] += 1
-print(f"{'module':22} {'mutants':>7} {'killed':>7} {'survived':>8} {'other':>6} {'score':>6}")
+# the score is mutmut's own: (killed + timeout) / tested — a mutant that makes the tests
+# loop until stopped is caught; "not checked" mutants (a run cut short) are not counted
+print(f"{'module':22} {'mutants':>7} {'killed':>7} {'timeout':>7} {'survived':>8} "
+      f"{'unrun':>6} {'score':>6}")
 total = collections.Counter()
+
+
+def row(name, c):
+    tested = sum(c.values()) - c["not checked"]
+    caught = c["killed"] + c["timeout"]
+    print(f"{name:22} {sum(c.values()):7} {c['killed']:7} {c['timeout']:7} {c['survived']:8} "
+          f"{c['not checked']:6} {100 * caught / tested if tested else 0:5.1f}%")
+
+
 for module, c in sorted(per.items()):
     total += c
-    n = sum(c.values())
-    print(f"{module:22} {n:7} {c['killed']:7} {c['survived']:8} "
-          f"{n - c['killed'] - c['survived']:6} {100 * c['killed'] / n:5.1f}%")
-n = sum(total.values())
-if n:
-    print(f"{'all':22} {n:7} {total['killed']:7} {total['survived']:8} "
-          f"{n - total['killed'] - total['survived']:6} {100 * total['killed'] / n:5.1f}%")
+    row(module, c)
+if total:
+    row("all", total)
 PY
 grep -v ": killed$" "$STAGE/results.txt" | sed 's/^ */not killed: /' || true
 echo "staged in $STAGE (python3 -m mutmut show NAME there shows a mutant)"
