@@ -581,3 +581,67 @@ def test_observation_messages_are_whole(tmp_path, cells, message):
     found = problems(tmp_path, "observations", 0, **cells)
     assert found and found[0].startswith(f"seeds/observations.csv:2: {message}"), found
     assert "None" not in found[0]
+
+
+@pytest.mark.parametrize(("table", "column", "line"), [
+    ("flows", "supplier", 2), ("flows", "recipient", 2), ("flows", "commodity", 2),
+    ("flows", "via", 2), ("flows", "stated_by", 2), ("observations", "reporter", 2),
+    ("observations", "partner", 2), ("observations", "commodity", 2),
+    ("observations", "via", 2), ("observations", "stated_by", 2),
+    ("relations", "subject", 2), ("relations", "object", 2), ("relations", "commodity", 2),
+    ("relations", "via", 2), ("relations", "stated_by", 2), ("events", "participants", 2),
+    ("events", "location", 2), ("events", "stated_by", 2), ("places", "within", 4),
+    ("commodities", "broader", 2),
+])
+def test_an_unknown_id_is_named_with_file_line_and_field(tmp_path, table, column, line):
+    index = 2 if table == "places" else 0
+    found = problems(tmp_path, table, index, **{column: "nowhere"})
+    assert f"seeds/{table}.csv:{line}: field '{column}': unknown entity id 'nowhere'" in found, \
+        found
+
+
+def test_ontology_terms_stand_only_where_terms_may(tmp_path):
+    assert problems(tmp_path / "a", "relations", 0, object="ekg:USD") == []
+    assert problems(tmp_path / "b", "flows", 0, settled_in="ekg:USD") == []
+    found = problems(tmp_path / "c", "flows", 0, supplier="ekg:USD")
+    assert found == ["seeds/flows.csv:2: field 'supplier': unknown entity id 'ekg:USD'"]
+
+
+def _places_within(tmp_path: Path, within: dict[str, str]) -> list[str]:
+    tables = base()
+    place = seeds.ENTITY_COLUMNS + seeds.ENTITY_KINDS["places"][1]
+    for ident, parent in within.items():
+        tables["places"].append(_row(place, id=ident, type="City", label_en=ident.upper(),
+                                     label_zh="城", within=parent))
+    try:
+        load_seeds(write(tmp_path / "seeds", tables))
+    except SeedError as exc:
+        return [p for p in exc.problems if "cycle" in p]
+    return []
+
+
+def test_a_cycle_is_named_from_its_smallest_id_once_at_that_row(tmp_path):
+    # a (row 5) leads into the cycle d → c → d without being part of it; b too
+    found = _places_within(tmp_path / "a", {"a": "d", "b": "c", "c": "d", "d": "c"})
+    assert found == ["seeds/places.csv:7: field 'within': places are inside each other in a "
+                     "cycle: c → d → c"]
+    two = _places_within(tmp_path / "b", {"p": "q", "q": "p", "x": "y", "y": "z", "z": "x"})
+    assert two == [
+        "seeds/places.csv:5: field 'within': places are inside each other in a cycle: "
+        "p → q → p",
+        "seeds/places.csv:7: field 'within': places are inside each other in a cycle: "
+        "x → y → z → x"]
+    assert _places_within(tmp_path / "c", {"a": "china", "b": "a", "c": "b|dandong"}) == []
+
+
+def test_every_field_of_an_entity_is_kept(tmp_path):
+    tables = base()
+    tables["places"][2].update(aliases="安东|Antung", wikidata="Q5555", note_en="a city")
+    ents = load_seeds(write(tmp_path / "seeds", tables)).entities
+    e = ents["dandong"]
+    assert (e.kind, e.id, e.type, e.label_en, e.label_zh) == (
+        "places", "dandong", "City", "Dandong", "丹东")
+    assert (e.aliases, e.wikidata, e.note_en) == (("安东", "Antung"), "Q5555", "a city")
+    assert e.extra["within"] == "china" and e.where == "seeds/places.csv:4"
+    visit = ents["visit"]
+    assert (visit.extra["period"], visit.extra["modality"]) == ("2025-10", "fact")
