@@ -727,6 +727,25 @@ def _crash(_):
     os._exit(3)
 
 
+def test_isolated_runs_the_work_in_a_child_and_the_caller_carries_on():
+    """In a process of its own, so that a caller that ran the child's part (and left by
+    os._exit) shows as the missing line it is. (First of the _isolated tests: a caller
+    that leaves by os._exit(0) in this process would end the test run as a pass.)"""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os\n"
+            "from econkg.store import _isolated\n"
+            "print(_isolated(os.getpid) != os.getpid(), flush=True)\n"
+            "print('carried on', flush=True)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=60)
+    assert out.stdout.splitlines() == ["True", "carried on"], out.stderr
+    assert out.returncode == 0
+
+
 def test_isolated_returns_the_childs_answer():
     from econkg.store import _isolated
 
@@ -828,22 +847,3 @@ def test_the_last_code_point_is_decoded():
 
     assert _UCHAR.sub(_unescape, "\\U0010FFFF") == "\U0010FFFF"
     assert _UCHAR.sub(_unescape, "\\U00110000") == "\\U00110000"
-
-
-def test_isolated_runs_the_work_in_a_child_and_the_caller_carries_on():
-    """In a process of its own, so that a caller that ran the child's part (and left by
-    os._exit) shows as the missing line it is."""
-    import os
-    import subprocess
-    import sys
-
-    code = ("import os\n"
-            "from econkg.store import _isolated\n"
-            "print(_isolated(os.getpid) != os.getpid(), flush=True)\n"
-            "print('carried on', flush=True)\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, timeout=60)
-    assert out.stdout.splitlines() == ["True", "carried on"], out.stderr
-    assert out.returncode == 0
-
