@@ -847,3 +847,65 @@ def test_the_last_code_point_is_decoded():
 
     assert _UCHAR.sub(_unescape, "\\U0010FFFF") == "\U0010FFFF"
     assert _UCHAR.sub(_unescape, "\\U00110000") == "\\U00110000"
+
+
+def test_bulk_load_from_a_path_needs_no_file_extension(tmp_path):
+    """The ingest loads through a pipe (/dev/fd/N): the format is never guessed from a
+    name, and strictness applies to paths as to bytes."""
+    store = OxigraphStore(tmp_path / "db")
+    triples = tmp_path / "rows"  # no extension to guess from
+    triples.write_bytes(f'<{EX}a> <{EX}p> "v" .\n'.encode())
+    store.bulk_load(path=triples, graph=G1)
+    quads = tmp_path / "quads"
+    quads.write_bytes(f'<{EX}b> <{EX}p> "w" <{G2}> .\n'.encode())
+    store.bulk_load(path=quads)
+    assert store.graph_sizes() == {G1: 1, G2: 1}
+    bad = tmp_path / "bad"
+    bad.write_bytes(f'<{EX}a b> <{EX}p> "v" .\n'.encode())
+    with pytest.raises(SyntaxError, match="Invalid IRI"):
+        store.bulk_load(path=bad, graph=EX + "g3")
+    store.bulk_load(path=bad, graph=EX + "g3", lenient=True)
+    assert store.graph_sizes() == {G1: 1, G2: 1, EX + "g3": 1}
+
+
+def test_an_isolated_query_keeps_its_bindings(stores, monkeypatch):
+    import econkg.store as store_module
+
+    _, ox = stores
+    seen = []
+    real = store_module._isolated
+
+    def spy(fn, *args):
+        seen.append(args)
+        return real(fn, *args)
+
+    monkeypatch.setattr(store_module, "_isolated", spy)
+    query = f'SELECT ?n WHERE {{ ?who <{EX}n> ?n FILTER(?n != "SERVICE") }}'
+    try:
+        rows = ox.query(query, {"who": A}).rows
+    except QueryError as exc:  # a machine with neither wall refuses it
+        assert "cannot cut a query off from the network" in str(exc)
+    else:
+        assert rows == [(Literal(3),)]
+    assert seen and seen[-1][1] == {"who": A}
+    # a bound term whose text spells SERVICE is counted as risky too
+    seen.clear()
+    import contextlib
+
+    with contextlib.suppress(QueryError):  # (refused where no wall can be put up)
+        ox.query(f"SELECT ?s WHERE {{ ?s <{EX}name> ?name }}", {"name": Literal("SERVICE {")})
+    assert len(seen) == 1
+
+
+def test_sizes_are_counted_again_after_a_change(disk):
+    from rdflib import Dataset
+
+    assert disk.graph_sizes() == {G1: 2, G2: 1}
+    disk.bulk_load(data=f'<{EX}z> <{EX}p> "z" .\n'.encode(), graph=G2)
+    assert disk.graph_sizes() == {G1: 2, G2: 2}
+    disk.remove_graphs([G1])
+    assert disk.graph_sizes() == {G2: 2}
+    ds = Dataset()
+    ds.graph(URIRef(EX + "g4")).add((A, URIRef(EX + "p"), Literal("v")))
+    disk.load(ds)
+    assert disk.graph_sizes() == {G2: 2, EX + "g4": 1}

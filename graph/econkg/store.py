@@ -150,6 +150,7 @@ class OxigraphStore:
         data = dataset.serialize(format="nquads")
         self.store.load(data.encode("utf-8") if isinstance(data, str) else data,
                         format=self._ox.RdfFormat.N_QUADS)
+        self.sizes = None
 
     def bulk_load(self, *, data: bytes | None = None, path: str | Path | None = None,
                   graph: str | None = None, lenient: bool = False) -> None:
@@ -165,6 +166,7 @@ class OxigraphStore:
         else:
             self.store.bulk_load(data or b"", format=fmt, lenient=lenient, **kwargs)
         self.store.flush()
+        self.sizes = None  # counted again when asked
 
     def dump_nquads(self) -> bytes:
         """Every quad as N-Quads, in the store's order (sort the lines for a stable file)."""
@@ -220,6 +222,7 @@ class OxigraphStore:
         for g in graphs:
             self.store.remove_graph(self._ox.NamedNode(g))
         self.store.flush()
+        self.sizes = None
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> Result:
         """Run a query. `bindings` are pre-bound by Oxigraph itself (SEP-0007
