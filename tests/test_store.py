@@ -909,3 +909,72 @@ def test_sizes_are_counted_again_after_a_change(disk):
     ds.graph(URIRef(EX + "g4")).add((A, URIRef(EX + "p"), Literal("v")))
     disk.load(ds)
     assert disk.graph_sizes() == {G2: 2, EX + "g4": 1}
+
+
+# The lexer's finer rules: nesting depth, glued keywords, the window after SERVICE --------
+
+@pytest.mark.parametrize(("query", "depth"), [
+    ("SELECT * {}", 1),
+    ("SELECT * { { ?s ?p ?o } }", 2),
+    ("SELECT * { ?s ?p [ ?q ?o ] }", 2),
+    ("SELECT * { FILTER((1)) }", 3),
+    ("SELECT * { ?s !<p> ?o }", 2),  # a ! counts as one more level …
+    ("SELECT * { ?s !!!<p> ?o }", 4),  # … and a run of them as many
+    ("SELECT * { ! ! ?s }", 3),
+    ("ASK { FILTER(!(!true)) }", 4),
+    ("SELECT * { ?s (!(<p>)) ?o }", 3),
+    ('SELECT * { ?s ?p "((((" }', 1),  # not inside strings …
+    ("SELECT * { ?s ?p ?o } # ((((", 1),  # … or comments
+    ("SELECT * { ?s <http://x/((> ?o }", 3),  # an IRI may be a comparison: the deeper
+    ("SELECT * { FILTER(?a<(?b)) }", 3),
+    ("SELECT * { FILTER(?a < ?b && ?c > ?d) }", 2),
+    ("SELECT * { ?s ?p ?o } }}}} {", 1),  # closing more than opened never goes below 0
+    ("", 0),
+])
+def test_nesting_depth(query, depth):
+    assert inspect_query(query).depth == depth
+
+
+def test_the_depth_limit():
+    QueryShape("SELECT", False, False, depth=128).refuse_unsafe()
+    with pytest.raises(QueryError, match=r"^the query nests 129 levels deep; at most 128 "
+                                         r"levels of \(\), \{\} and \[\] \(or ! in a row\) "
+                                         r"are allowed$"):
+        QueryShape("SELECT", False, False, depth=129).refuse_unsafe()
+    QueryShape("SELECT", False, False, depth=4).refuse_unsafe(max_depth=4)
+    with pytest.raises(QueryError, match=r"^the query nests 5 levels deep; at most 4 levels"):
+        QueryShape("SELECT", False, False, depth=5).refuse_unsafe(max_depth=4)
+    deep = "SELECT * { " + "(" * 200 + "1" + ")" * 200 + " }"
+    assert inspect_query(deep).depth == 201
+
+
+@pytest.mark.parametrize(("query", "service", "dataset"), [
+    # SERVICE glued to what follows, as the engine's grammar reads it
+    ("SELECT * { SERVICEa: { ?s ?p ?o } }", True, False),
+    ("SELECT * { SERVICESILENT<http://x>{ ?s ?p ?o } }", True, False),
+    ("SELECT * { SERVICEa:b ?o { } }", True, False),  # a group within three tokens
+    ("SELECT * { SERVICEa:b ?p ?o . { } }", False, False),  # four: not a SERVICE
+    ("SELECT * { SERVICEa:b   \n\t  {} }", True, False),  # white space is no token
+    ("SELECT * { SERVICEa:b #1\n#2\n#3\n{ } }", True, False),  # nor are comments
+    # a keyword glued to the token before it is still a keyword …
+    ("SELECT *FROM <http://g> { ?s ?p ?o }", False, True),
+    ('SELECT * {?s ?p "x"}SERVICE', True, False),
+    # … except a word right after @, which is a language tag
+    ('SELECT * { ?s ?p "x"@from }', False, False),
+    ('SELECT * { ?s ?p "x" } @FROM', False, False),
+    ('SELECT * { ?s ?p "x" } @ FROM', False, True),
+])
+def test_glued_keywords_and_the_window_after_service(query, service, dataset):
+    shape = inspect_query(query)
+    assert (shape.service, shape.dataset_clause) == (service, dataset)
+
+
+@pytest.mark.parametrize(("query", "form"), [
+    ("PREFIX a: <http://x#>\nSELECT * {}", "SELECT"),
+    ("BASE <http://x/> ASK {}", "ASK"),
+    ("# a comment\nCONSTRUCT WHERE {}", "CONSTRUCT"),
+    ("FOO SELECT * {}", None),  # the first word decides: the engine refuses this one
+    ("PREFIX a: <http://x#> INSERT DATA {}", "UPDATE"),
+])
+def test_the_query_form_is_the_first_word_after_the_prologue(query, form):
+    assert inspect_query(query).form == form
