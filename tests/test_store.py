@@ -978,3 +978,49 @@ def test_glued_keywords_and_the_window_after_service(query, service, dataset):
 ])
 def test_the_query_form_is_the_first_word_after_the_prologue(query, form):
     assert inspect_query(query).form == form
+
+
+@pytest.mark.parametrize(("query", "depth"), [
+    # read as a comparison, `<?b&&(?c>` opens one level and the run after it three more;
+    # read as an IRI it would hide one: the deeper reading counts
+    ("SELECT * { FILTER(?a<?b&&(?c>(((1))))) }", 6),
+    ("SELECT * { { } { { } } }", 3),  # each brace closes one level, not two
+    ("SELECT * { ?s !#c\n!<p> ?o }", 3),  # a comment does not end a run of !
+    ("SELECT * { FILTER((\\u0031)) }", 3),  # an escape: both readings have a depth
+])
+def test_nesting_depth_reads(query, depth):
+    assert inspect_query(query).depth == depth
+
+
+@pytest.mark.parametrize(("query", "service", "dataset"), [
+    # seen in the text as written, hidden in a string once \u0022 is read as a quote: the
+    # raw reading still counts
+    ("SELECT * { ?s ?p ?o \\u0022 SERVICE <http://x> { } \\u0022 }", True, False),
+    ("SELECT * \\u0022 FROM <http://g> \\u0022 { ?s ?p ?o }", False, True),
+])
+def test_a_keyword_an_escape_would_hide_still_counts(query, service, dataset):
+    shape = inspect_query(query)
+    assert (shape.service, shape.dataset_clause) == (service, dataset)
+
+
+def test_engine_errors_at_evaluation_are_query_errors(stores):
+    """Errors Oxigraph raises while it evaluates, not while it parses: a SERVICE call that
+    finds nobody listening is a SPARQL error naming the cause; one the walls stop is the
+    SERVICE refusal."""
+    import socket
+
+    from econkg.store import SERVICE_REFUSED, _isolated
+
+    _, ox = stores
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError, match=r"^SPARQL error: .*(refused|os error)"):
+        ox._evaluate(query, None, True)
+    try:
+        _isolated(ox._evaluate, query, None, True)
+    except QueryError as exc:
+        assert str(exc) == SERVICE_REFUSED or "cannot cut a query off" in str(exc)
+    else:
+        pytest.fail("a SERVICE call behind the walls came back with an answer")
