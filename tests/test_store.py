@@ -252,9 +252,27 @@ def test_to_oxigraph_refuses_what_it_cannot_bind():
     ("SELECT * {SERVICE <http://x> {}}", True, False),  # a keyword right after a brace
     ("SELECT * { SERVICE <http://x> { ?s ?p ?o } FILTER(true) }", True, False),
     ("SELECT * FROM <http://g> WHERE { ?s ?p ?o }", False, True),
-    # An escape that turns the unescaped reading into one long string: the raw reading's
-    # SERVICE and FROM still count.
+    # An escape inside a string (the unescaped reading sees a short string and an open
+    # quote): SERVICE and FROM still count.
     ('SELECT * FROM <http://g> { ?s ?p "\\u0022" . SERVICE <http://x> { } }', True, True),
+    # SERVICE glued to what follows, as the engine's grammar reads it
+    ("SELECT * { SERVICEa: { ?s ?p ?o } }", True, False),
+    ("SELECT * { SERVICESILENT<http://x>{ ?s ?p ?o } }", True, False),
+    ("SELECT * { SERVICEa:b ?o { } }", True, False),  # a group within three tokens
+    ("SELECT * { SERVICEa:b ?p ?o . { } }", False, False),  # four: not a SERVICE
+    ("SELECT * { SERVICEa:b   \n\t  {} }", True, False),  # white space is no token
+    ("SELECT * { SERVICEa:b #1\n#2\n#3\n{ } }", True, False),  # nor are comments
+    # a keyword glued to the token before it is still a keyword …
+    ("SELECT *FROM <http://g> { ?s ?p ?o }", False, True),
+    ('SELECT * {?s ?p "x"}SERVICE', True, False),
+    # … except a word right after @, which is a language tag
+    ('SELECT * { ?s ?p "x"@from }', False, False),
+    ('SELECT * { ?s ?p "x" } @FROM', False, False),
+    ('SELECT * { ?s ?p "x" } @ FROM', False, True),
+    # seen in the text as written, hidden in a string once \u0022 is read as a quote: the
+    # raw reading still counts
+    ("SELECT * { ?s ?p ?o \\u0022 SERVICE <http://x> { } \\u0022 }", True, False),
+    ("SELECT * \\u0022 FROM <http://g> \\u0022 { ?s ?p ?o }", False, True),
 ])
 def test_inspect_query_keeps_every_reading(query, service, dataset):
     shape = inspect_query(query)
@@ -930,6 +948,12 @@ def test_sizes_are_counted_again_after_a_change(disk):
     ("SELECT * { FILTER(?a < ?b && ?c > ?d) }", 2),
     ("SELECT * { ?s ?p ?o } }}}} {", 1),  # closing more than opened never goes below 0
     ("", 0),
+    # read as a comparison, `<?b&&(?c>` opens one level and the run after it three more;
+    # read as an IRI it would hide one: the deeper reading counts
+    ("SELECT * { FILTER(?a<?b&&(?c>(((1))))) }", 6),
+    ("SELECT * { { } { { } } }", 3),  # each brace closes one level, not two
+    ("SELECT * { ?s !#c\n!<p> ?o }", 3),  # a comment does not end a run of !
+    ("SELECT * { FILTER((\\u0031)) }", 3),  # an escape: both readings have a depth
 ])
 def test_nesting_depth(query, depth):
     assert inspect_query(query).depth == depth
@@ -948,26 +972,6 @@ def test_the_depth_limit():
     assert inspect_query(deep).depth == 201
 
 
-@pytest.mark.parametrize(("query", "service", "dataset"), [
-    # SERVICE glued to what follows, as the engine's grammar reads it
-    ("SELECT * { SERVICEa: { ?s ?p ?o } }", True, False),
-    ("SELECT * { SERVICESILENT<http://x>{ ?s ?p ?o } }", True, False),
-    ("SELECT * { SERVICEa:b ?o { } }", True, False),  # a group within three tokens
-    ("SELECT * { SERVICEa:b ?p ?o . { } }", False, False),  # four: not a SERVICE
-    ("SELECT * { SERVICEa:b   \n\t  {} }", True, False),  # white space is no token
-    ("SELECT * { SERVICEa:b #1\n#2\n#3\n{ } }", True, False),  # nor are comments
-    # a keyword glued to the token before it is still a keyword …
-    ("SELECT *FROM <http://g> { ?s ?p ?o }", False, True),
-    ('SELECT * {?s ?p "x"}SERVICE', True, False),
-    # … except a word right after @, which is a language tag
-    ('SELECT * { ?s ?p "x"@from }', False, False),
-    ('SELECT * { ?s ?p "x" } @FROM', False, False),
-    ('SELECT * { ?s ?p "x" } @ FROM', False, True),
-])
-def test_glued_keywords_and_the_window_after_service(query, service, dataset):
-    shape = inspect_query(query)
-    assert (shape.service, shape.dataset_clause) == (service, dataset)
-
 
 @pytest.mark.parametrize(("query", "form"), [
     ("PREFIX a: <http://x#>\nSELECT * {}", "SELECT"),
@@ -980,27 +984,6 @@ def test_the_query_form_is_the_first_word_after_the_prologue(query, form):
     assert inspect_query(query).form == form
 
 
-@pytest.mark.parametrize(("query", "depth"), [
-    # read as a comparison, `<?b&&(?c>` opens one level and the run after it three more;
-    # read as an IRI it would hide one: the deeper reading counts
-    ("SELECT * { FILTER(?a<?b&&(?c>(((1))))) }", 6),
-    ("SELECT * { { } { { } } }", 3),  # each brace closes one level, not two
-    ("SELECT * { ?s !#c\n!<p> ?o }", 3),  # a comment does not end a run of !
-    ("SELECT * { FILTER((\\u0031)) }", 3),  # an escape: both readings have a depth
-])
-def test_nesting_depth_reads(query, depth):
-    assert inspect_query(query).depth == depth
-
-
-@pytest.mark.parametrize(("query", "service", "dataset"), [
-    # seen in the text as written, hidden in a string once \u0022 is read as a quote: the
-    # raw reading still counts
-    ("SELECT * { ?s ?p ?o \\u0022 SERVICE <http://x> { } \\u0022 }", True, False),
-    ("SELECT * \\u0022 FROM <http://g> \\u0022 { ?s ?p ?o }", False, True),
-])
-def test_a_keyword_an_escape_would_hide_still_counts(query, service, dataset):
-    shape = inspect_query(query)
-    assert (shape.service, shape.dataset_clause) == (service, dataset)
 
 
 def test_engine_errors_at_evaluation_are_query_errors(stores):

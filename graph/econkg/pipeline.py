@@ -126,10 +126,7 @@ class BuildResult:
 
     @property
     def shacl(self) -> dict[str, Any]:
-        report = self.verdict.report
-        if self.verdict.seconds:
-            self.seconds["shacl"] = self.verdict.seconds
-        return report
+        return self.verdict.report  # (its time: verdict.seconds)
 
     @property
     def dataset(self) -> Dataset:
@@ -237,9 +234,9 @@ def start_shapes_check(quads: QuadSink, lines: list[bytes],
     verdict of "conforms" that the current release of `verdicts` reached on exactly the
     same triples, shapes and engines is reused at once; otherwise the shapes are checked
     in a thread (`check_shapes_of`) while the caller goes on."""
-    shapes_path = ontology_dir() / SHAPES_FILE
-    shapes = shapes_path.read_bytes()
-    load_shapes()  # here, not in the thread: a malformed file is an OntologyError (file, line)
+    shapes = (ontology_dir() / SHAPES_FILE).read_bytes()
+    shape_graph = load_shapes()  # here, not in the thread: a malformed file is an
+    # OntologyError naming file and line
     ntriples = union_ntriples(lines)
     key = shacl_key(ntriples, shapes)
     if verdicts is not None:
@@ -248,12 +245,13 @@ def start_shapes_check(quads: QuadSink, lines: list[bytes],
         if seen.get("key") == key and seen.get("conforms") is True:
             return ShapesVerdict(done=([], {**seen, "reused": True}), ntriples=ntriples)
     return ShapesVerdict(lambda: check_shapes_of(quads, lines, ntriples=ntriples,
-                                                 shapes=shapes, key=key), ntriples=ntriples)
+                                                 shapes=shapes, key=key,
+                                                 shape_graph=shape_graph), ntriples=ntriples)
 
 
 def check_shapes_of(quads: QuadSink, lines: list[bytes], *, ntriples: bytes | None = None,
-                    shapes: bytes | None = None,
-                    key: str | None = None) -> tuple[list[Violation], dict[str, Any]]:
+                    shapes: bytes | None = None, key: str | None = None,
+                    shape_graph=None) -> tuple[list[Violation], dict[str, Any]]:
     """rudof decides (up to RUDOF_MAX_QUADS; larger graphs in pieces); when it finds
     violations, pySHACL validates and writes the report (see validate.py). If the engines
     disagree the build is refused with rudof's findings: a rule one real engine says is
@@ -263,26 +261,26 @@ def check_shapes_of(quads: QuadSink, lines: list[bytes], *, ntriples: bytes | No
     shapes = shapes if shapes is not None else (ontology_dir() / SHAPES_FILE).read_bytes()
     ntriples = ntriples if ntriples is not None else union_ntriples(lines)
     key = key or shacl_key(ntriples, shapes)
+    shape_graph = shape_graph if shape_graph is not None else load_shapes()
     if len(lines) <= RUDOF_MAX_QUADS:
         verdict = conforms(ntriples, shapes.decode("utf-8"))
         if verdict is not None and verdict[0]:
             return [], {"key": key, "conforms": True, "engine": "rudof"}
-        violations = validate(quads.union_graph(), load_shapes())
+        violations = validate(quads.union_graph(), shape_graph)
         if not violations and verdict is not None:
             violations = verdict[1]
         return violations, {"key": key, "conforms": not violations, "engine": "pyshacl"}
-    return _check_in_pieces(quads, ntriples, shapes, key)
+    return _check_in_pieces(quads, ntriples, shapes, key, shape_graph)
 
 
-def _check_in_pieces(quads: QuadSink, ntriples: bytes, shapes: bytes,
-                     key: str) -> tuple[list[Violation], dict[str, Any]]:
+def _check_in_pieces(quads: QuadSink, ntriples: bytes, shapes: bytes, key: str,
+                     shape_graph) -> tuple[list[Violation], dict[str, Any]]:
     """A graph too large for rudof in one go: in pieces that give the whole graph's
     verdict (shacl_chunks.py), pySHACL writing the report of the pieces that fail; whole,
     by pySHACL, when the shapes can look arbitrarily far."""
     from .shacl_chunks import reach, read_predicates, validate_in_pieces
     from .validate import validate
 
-    shape_graph = load_shapes()
     steps = reach(shape_graph)
     try:
         import pyrudof  # noqa: F401

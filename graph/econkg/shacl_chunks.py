@@ -123,13 +123,9 @@ def read_predicates(shapes: Graph) -> set[bytes] | None:
             if isinstance(o, URIRef):
                 found.add(o)
     # the steps of sequence and alternative paths are list members
-    for o in shapes.objects(None, RDF.first):
+    for o in [*shapes.objects(None, RDF.first), *shapes.objects(None, SH.zeroOrOnePath)]:
         if isinstance(o, URIRef):
             found.add(o)
-    for name in ("zeroOrOnePath",):
-        for o in shapes.objects(None, SH[name]):
-            if isinstance(o, URIRef):
-                found.add(o)
     return {f"<{p}>".encode() for p in found}
 
 
@@ -209,19 +205,21 @@ def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int =
         return kept, (owned, data) if kept else None
 
     violations, failing = [], []
+
+    def collect(future) -> None:
+        kept, bad = future.result()
+        violations.extend(kept)
+        failing.extend([bad] if bad else [])
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # at most `workers` pieces are held at once beyond the one being cut
         pending = []
         for piece in pieces(ntriples, steps, size, predicates):
             pending.append(pool.submit(one, piece))
             if len(pending) >= workers:
-                kept, bad = pending.pop(0).result()
-                violations.extend(kept)
-                failing.extend([bad] if bad else [])
+                collect(pending.pop(0))
         for future in pending:
-            kept, bad = future.result()
-            violations.extend(kept)
-            failing.extend([bad] if bad else [])
+            collect(future)
     # a focus node is owned by one piece only, so nothing is counted twice
     return not violations, sorted(violations, key=lambda v: (v.focus, v.path,
                                                              v.message)), failing

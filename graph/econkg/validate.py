@@ -57,13 +57,12 @@ def validate(data: Dataset | Graph, shapes: Graph,
     )
     if conforms:
         return []
+    from .shacl_chunks import focus_name
+
     out: list[Violation] = []
     for result in report.subjects(SH.resultSeverity, None):
-        if keep is not None:
-            from .shacl_chunks import focus_name
-
-            if focus_name(report.value(result, SH.focusNode)) not in keep:
-                continue
+        if keep is not None and focus_name(report.value(result, SH.focusNode)) not in keep:
+            continue
         severity = report.value(result, SH.resultSeverity)
         out.append(Violation(
             focus=_short(report.value(result, SH.focusNode), data),
