@@ -77,16 +77,52 @@ def test_the_projects_shapes_read_one_step_out():
     assert reach(load_shapes()) == 1
 
 
-def test_read_predicates():
-    shapes = _shapes("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path "
-                     "( ex:p ex:q ) ] , [ sh:path ex:r ; sh:lessThan ex:t ] , [ sh:path [ "
-                     "sh:alternativePath ( ex:u ex:v ) ] ] , [ sh:path [ sh:zeroOrOnePath "
-                     "ex:w ] ] .")
-    names = {p.decode() for p in read_predicates(shapes)}
-    assert names == {f"<http://example.org/{x}>" for x in "pqrtuvw"} | {
+@pytest.mark.parametrize(("shapes", "read"), [
+    # read at the focus node only: in its piece anyway
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:r ; "
+     "sh:lessThan ex:t ] , [ sh:path [ sh:alternativePath ( ex:u ex:v ) ] ] , "
+     "[ sh:path [ sh:zeroOrOnePath ex:w ] ; sh:class ex:D ] .", ""),
+    # the second step of a sequence, also behind an optional first step
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ( ex:p ex:q ) ] .",
+     "q"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ( [ "
+     "sh:zeroOrOnePath ex:p ] ex:q ) ] .", "q"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path [ "
+     "sh:alternativePath ( ex:u ( ex:v ex:w ) ) ] ] .", "w"),
+    # a sub-shape's paths and comparisons, read at the value nodes
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; "
+     "sh:node ex:T ] . ex:T a sh:NodeShape ; sh:property [ sh:path ex:q ; "
+     "sh:equals ex:r ] .", "qr"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:or ( "
+     "[ sh:datatype xsd:string ] [ sh:property [ sh:path ex:q ; sh:minCount 1 ] ] ) ] .",
+     "q"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; "
+     "sh:qualifiedValueShape [ sh:property [ sh:path ex:q ; sh:lessThanOrEquals ex:t ] ] ; "
+     "sh:qualifiedMinCount 1 ] .", "qt"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:not [ "
+     "sh:property [ sh:path ( ex:q ex:s ) ] ] ] .", "qs"),
+    # the focus node's own sub-shapes stay at the focus node
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:and ( [ sh:property [ sh:path ex:p ; "
+     "sh:disjoint ex:q ] ] ) .", ""),
+])
+def test_read_predicates(shapes, read):
+    names = {p.decode() for p in read_predicates(_shapes(shapes))}
+    assert names == {f"<http://example.org/{x}>" for x in read} | {
         "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
         "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"}
+
+
+def test_read_predicates_of_closed_or_unbounded_shapes_are_all():
     assert read_predicates(_shapes("ex:S a sh:NodeShape ; sh:closed true .")) is None
+    assert read_predicates(_shapes(
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path [ "
+        "sh:oneOrMorePath ex:p ] ] .")) is None
+
+
+def test_the_projects_shapes_read_only_classes_of_other_nodes():
+    assert {p.decode() for p in read_predicates(load_shapes())} == {
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+        "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"}
 
 
 EX = "http://example.org/"
@@ -126,6 +162,16 @@ def test_pieces_own_each_subject_once_and_carry_what_shapes_read_around_it():
     # every predicate when a shape is closed
     everything = next(pieces(data, 1, 2, None))[1].decode()
     assert f'{b} <{EX}secret> "x" .' in everything
+
+
+def test_pieces_of_nothing_and_of_unsorted_lines():
+    a, b = f"<{EX}a>", f"<{EX}b>"
+    assert list(pieces(b"", 1, 10)) == []
+    # the last line without its newline is still a line
+    [(names, data)] = pieces(f"{a} {T} {b} .".encode(), 1, 10)
+    assert names == {EX + "a"} and data == f"{a} {T} {b} .\n".encode()
+    with pytest.raises(ValueError, match=r"sorted N-Triples: the lines of <http://example\.org/a>"):
+        list(pieces(f"{a} {T} {b} .\n{b} {T} {a} .\n{a} {SUB} {b} .\n".encode(), 1, 10))
 
 
 def test_focus_names_are_rudofs():

@@ -38,25 +38,31 @@ _UNBOUNDED = ("inversePath", "zeroOrMorePath", "oneOrMorePath", "sparql", "targe
 def reach(shapes: Graph) -> int | None:
     """The most steps from a focus node to a node whose own triples some shape reads (0:
     only the focus node's own triples), or None when the shapes have no such bound."""
-    from rdflib import RDF
     from rdflib.namespace import SH
 
     for name in _UNBOUNDED:
         if (None, SH[name], None) in shapes:
             return None
-    roots = set(shapes.subjects(RDF.type, SH.NodeShape)) \
-        | set(shapes.subjects(RDF.type, SH.PropertyShape)) \
-        | {s for name in ("targetClass", "targetSubjectsOf")
-           for s in shapes.subjects(SH[name], None)}
     memo: dict[Node, int | None] = {}
     try:
-        return max((_shape_reach(shapes, s, memo, ()) for s in roots), default=0)
+        return max((_shape_reach(shapes, s, memo, ()) for s in _roots(shapes)), default=0)
     except _Unbounded:
         return None
 
 
 class _Unbounded(Exception):
     pass
+
+
+def _roots(shapes: Graph) -> set[Node]:
+    """The shapes validation starts from: declared shapes and those with targets."""
+    from rdflib import RDF
+    from rdflib.namespace import SH
+
+    return set(shapes.subjects(RDF.type, SH.NodeShape)) \
+        | set(shapes.subjects(RDF.type, SH.PropertyShape)) \
+        | {s for name in ("targetClass", "targetSubjectsOf")
+           for s in shapes.subjects(SH[name], None)}
 
 
 def _shape_reach(shapes: Graph, shape: Node, memo: dict, seen: tuple) -> int:
@@ -109,76 +115,151 @@ def _path_length(shapes: Graph, path: Node) -> int:
 
 def read_predicates(shapes: Graph) -> set[bytes] | None:
     """The predicates a shape can read of a node other than its focus node, as N-Triples
-    IRIs: those on its paths, those it compares (sh:equals …), rdf:type and subClassOf
-    (classes and targets); None (every predicate) when a shape is closed (sh:closed reads
-    all of a node's properties)."""
-    from rdflib import RDF, RDFS, URIRef
+    IRIs: rdf:type and subClassOf (sh:class), and the predicates of the path steps and
+    comparisons (sh:equals …) that are taken from a node one or more steps out — a second
+    step of a sequence path, a sub-shape's own paths. A focus node's own triples are in
+    its piece anyway, so the predicates read only there are left out, and a piece carries
+    little more than its own triples. None (every predicate) when a shape is closed
+    (sh:closed reads all of a node's properties)."""
+    from rdflib import RDF, RDFS
     from rdflib.namespace import SH
 
     if (None, SH.closed, None) in shapes:
         return None
     found = {RDF.type, RDFS.subClassOf}
-    for name in ("path", "equals", "disjoint", "lessThan", "lessThanOrEquals"):
-        for o in shapes.objects(None, SH[name]):
-            if isinstance(o, URIRef):
-                found.add(o)
-    # the steps of sequence and alternative paths are list members
-    for o in [*shapes.objects(None, RDF.first), *shapes.objects(None, SH.zeroOrOnePath)]:
-        if isinstance(o, URIRef):
-            found.add(o)
+    seen: set[tuple[Node, int]] = set()
+
+    def path_reads(path: Node, depth: int) -> set[int]:
+        """Walk a path from a node `depth` steps out (0, or 1 for "one or more"): the
+        depths of the nodes it ends at; the predicates it reads out there go in found."""
+        from rdflib import BNode
+        from rdflib.collection import Collection
+
+        if not isinstance(path, BNode):
+            if depth:
+                found.add(path)
+            return {1}
+        alternatives = shapes.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return set().union(*(path_reads(p, depth) for p in Collection(shapes,
+                                                                          alternatives)))
+        optional = shapes.value(path, SH.zeroOrOnePath)
+        if optional is not None:
+            return {depth} | path_reads(optional, depth)
+        if (path, RDF.first, None) in shapes:  # a sequence
+            ends = {depth}
+            for step in Collection(shapes, path):
+                ends = set().union(*(path_reads(step, d) for d in ends))
+            return ends
+        raise _Unbounded
+
+    def shape_at(shape: Node, depth: int) -> None:
+        from rdflib.collection import Collection
+
+        if (shape, depth) in seen:
+            return
+        seen.add((shape, depth))
+        path = shapes.value(shape, SH.path)
+        ends = path_reads(path, depth) if path is not None else {depth}
+        if depth:
+            for name in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+                found.update(shapes.objects(shape, SH[name]))
+        subs = [o for name in _SHAPE_VALUED for o in shapes.objects(shape, SH[name])]
+        for name in _SHAPE_LISTS:
+            for lst in shapes.objects(shape, SH[name]):
+                subs.extend(Collection(shapes, lst))
+        subs.extend(shapes.objects(shape, SH.property))
+        for sub in subs:
+            for d in ends:
+                shape_at(sub, d)
+
+    try:
+        for root in _roots(shapes):
+            shape_at(root, 0)
+    except _Unbounded:
+        return None
     return {f"<{p}>".encode() for p in found}
-
-
-def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
-    """Subject, predicate and object of one N-Triples line (`s p o .`)."""
-    s, p, rest = line.split(b" ", 2)
-    return s, p, rest[:-2].rstrip()
 
 
 def pieces(ntriples: bytes, steps: int, size: int,
            predicates: set[bytes] | None = None) -> Iterator[tuple[set[str], bytes]]:
     """(owned focus nodes as rudof names them, the piece as N-Triples), each piece owning
-    about `size` triples. Subjects are taken in the order the lines come (sorted N-Triples
-    keep a subject's triples together, and related ids near each other). Of the nodes
-    around the owned ones, only triples with `predicates` are taken (all when None)."""
-    lines = ntriples.splitlines()
-    by_subject: dict[bytes, list[int]] = {}  # every triple of a subject
-    around: dict[bytes, list[int]] = {}  # the triples a shape may read of a non-focus node
-    objects: list[bytes] = []
-    shared: list[int] = []
-    for i, line in enumerate(lines):
-        s, p, o = _terms(line)
-        by_subject.setdefault(s, []).append(i)
-        if predicates is None or p in predicates:
-            around.setdefault(s, []).append(i)
-        objects.append(o if o[:1] == b"<" or o[:2] == b"_:" else b"")
-        if p == SUBCLASS_OF:
+    about `size` triples. `ntriples` is sorted (as `pipeline.union_ntriples` writes it),
+    so a subject's triples are one run of lines, and related ids sit near each other;
+    a piece owns a run of subjects. Of the nodes around the owned ones, only triples with
+    `predicates` are taken (all when None).
+
+    What is indexed is small beside the graph: where each line starts, and each subject's
+    run of lines; lines are cut from `ntriples` when a piece is written."""
+    import numpy as np
+
+    if ntriples[-1:] not in (b"", b"\n"):
+        ntriples += b"\n"
+    ends = (np.flatnonzero(np.frombuffer(ntriples, dtype=np.uint8) == 10) + 1).tolist()
+    starts = [0, *ends[:-1]] if ends else []
+    subjects: list[bytes] = []  # in line order
+    runs: dict[bytes, tuple[int, int]] = {}  # subject: its first line, the one after
+    shared: list[int] = []  # every subClassOf line, in every piece
+    first = 0
+    previous = b""
+    for i, start in enumerate(starts):
+        cut = ntriples.find(b" ", start)
+        subject = ntriples[start:cut]
+        if subject != previous:
+            if previous:
+                runs[previous] = (first, i)
+            if subject in runs:
+                raise ValueError("pieces() needs sorted N-Triples: the lines of "
+                                 f"{subject.decode('utf-8', 'replace')} are not together")
+            subjects.append(subject)
+            previous, first = subject, i
+        if ntriples.startswith(SUBCLASS_OF, cut + 1):
             shared.append(i)
-    order = list(by_subject)
-    start = 0
-    while start < len(order):
-        owned: list[bytes] = []
+    if previous:
+        runs[previous] = (first, len(starts))
+
+    def line(i: int) -> bytes:
+        return ntriples[starts[i]:ends[i]]
+
+    def around(node: bytes) -> list[int]:
+        """The lines of `node` a shape may read when it is not the focus node."""
+        a, b = runs[node]
+        if predicates is None:
+            return list(range(a, b))
+        return [i for i in range(a, b) if line(i).split(b" ", 2)[1] in predicates]
+
+    def objects(lines: list[int]) -> Iterator[bytes]:
+        for i in lines:
+            o = line(i).split(b" ", 2)[2][:-2].rstrip()  # `o .\n`
+            if o[:1] == b"<" or o[:2] == b"_:":
+                yield o
+
+    k = 0
+    while k < len(subjects):
+        first_subject = k
         count = 0
-        while start < len(order) and (count < size or not owned):
-            owned.append(order[start])
-            count += len(by_subject[order[start]])
-            start += 1
+        while k < len(subjects) and (count < size or k == first_subject):
+            a, b = runs[subjects[k]]
+            count += b - a
+            k += 1
+        owned = subjects[first_subject:k]
+        lo, hi = runs[owned[0]][0], runs[owned[-1]][1]
         taken = set(owned)
-        chosen = [i for s in owned for i in by_subject[s]]
-        frontier = chosen
+        extra: list[int] = []
+        frontier = list(range(lo, hi))
         for _ in range(steps):
-            nxt = []
-            for i in frontier:
-                o = objects[i]
-                if o and o not in taken and o in around:
+            nxt: list[int] = []
+            for o in objects(frontier):
+                if o not in taken and o in runs:
                     taken.add(o)
-                    nxt.extend(around[o])
-            chosen.extend(nxt)
+                    nxt.extend(around(o))
+            extra.extend(nxt)
             frontier = nxt
-        chosen.extend(shared)
+        extra.extend(i for i in shared if not lo <= i < hi)
         names = {s[1:-1].decode("utf-8") if s[:1] == b"<" else s.decode("utf-8")
                  for s in owned}
-        yield names, b"".join(lines[i] + b"\n" for i in sorted(set(chosen)))
+        yield names, ntriples[starts[lo]:ends[hi - 1]] + b"".join(
+            line(i) for i in sorted(set(extra)))
 
 
 def focus_name(node: Node) -> str:
@@ -188,7 +269,7 @@ def focus_name(node: Node) -> str:
     return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
-def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int = 4_000,
+def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int = 16_000,
                        workers: int = 2, predicates: set[bytes] | None = None):
     """rudof over each piece (two at a time: rudof releases the GIL): (conforms, the
     owned focus nodes' violations, the pieces that have any)."""
