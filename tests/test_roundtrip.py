@@ -86,6 +86,39 @@ def test_a_multi_line_note_is_not_indented_in_the_trig_file():
     assert "    facing" not in data.decode() and "\u2028" in data.decode()
 
 
+def test_trig_groups_quads_by_graph_with_and_without_a_default_graph():
+    """A line's graph name is its last term only when no quad is in the default graph: a
+    default-graph triple whose object is a graph's name must stay in the default graph."""
+    import pyoxigraph as ox
+
+    from econkg.export import _by_graph, _named_only
+
+    other = URIRef("https://w3id.org/econkg/graph/001_other")
+    a, b = URIRef("https://w3id.org/econkg/id/a"), URIRef("https://w3id.org/econkg/id/b")
+    ds = Dataset()
+    ds.graph(other).add((b, LABEL, Literal("b")))
+    ds.graph(G).add((a, LABEL, Literal("a \" <x> .")))
+    ds.graph(G).add((b, NOTE, Literal("n")))
+    named = OxigraphStore.from_dataset(ds)
+    assert _named_only(named)
+    lines = named.dump_nquads().splitlines()
+    lines.sort()
+    grouped = _by_graph(lines, named_only=True)
+    assert grouped == _by_graph(lines, named_only=False)
+    # graph names in order (…/000_test before …/001_other), lines sorted within each
+    assert [ln.rsplit(b" ", 2)[1] for ln in grouped] == [f"<{G}>".encode()] * 2 + [
+        f"<{other}>".encode()]
+    assert grouped[:2] == sorted(grouped[:2])
+    ds.default_context.add((a, NOTE, other))  # ends in a graph's name, in no graph
+    mixed = OxigraphStore.from_dataset(ds)
+    assert not _named_only(mixed)
+    trig = serialize(mixed, "trig")
+    back = ox.Dataset(ox.parse(trig, format=ox.RdfFormat.TRIG))
+    assert ox.Quad(ox.NamedNode(str(a)), ox.NamedNode(str(NOTE)), ox.NamedNode(str(other)),
+                   ox.DefaultGraph()) in back
+    assert len(back) == 4
+
+
 def _parse_trig(data: bytes) -> Dataset:
     ds = Dataset()
     ds.parse(data=data, format="trig")

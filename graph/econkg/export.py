@@ -49,7 +49,7 @@ def serialize(source: Any, fmt: str, lines: list[bytes] | None = None) -> bytes:
         # grouped by graph, the lines sorted within each (a stable sort on the graph name,
         # the last term of a line: graph names hold no space); parsed as the writer reads
         # them, so no list of a million quads is ever held
-        quads = ox.parse(b"\n".join(_by_graph(lines)), format=ox.RdfFormat.N_QUADS)
+        quads = _parsed(_by_graph(lines, named_only=_named_only(source)))
         if fmt == "jsonld":
             return ox.serialize(quads, format=ox.RdfFormat.JSON_LD) + b"\n"
         return _sorted_header(ox.serialize(quads, format=ox.RdfFormat.TRIG,
@@ -63,26 +63,52 @@ def serialize(source: Any, fmt: str, lines: list[bytes] | None = None) -> bytes:
     return _sorted_header(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
 
 
-def _by_graph(lines: list[bytes]) -> list[bytes]:
-    """The lines grouped by graph name (a stable sort: sorted within each graph). The names
-    are read by Oxigraph's parser, one quad at a time: from the text alone a default-graph
-    line ending in an IRI object looks like a named-graph line."""
+def _named_only(source: Any) -> bool:
+    """Whether every quad of an Oxigraph store is in a named graph (False when unknown)."""
+    from .store import OxigraphStore
+
+    return isinstance(source, OxigraphStore) and not source.store.query("ASK { ?s ?p ?o }")
+
+
+def _by_graph(lines: list[bytes], named_only: bool = False) -> list[bytes]:
+    """The lines grouped by graph name, in name order (each group keeps the lines' order:
+    sorted within each graph). When every quad is in a named graph (`named_only`), the
+    name is a line's last term; otherwise the names are read by Oxigraph's parser, one
+    quad at a time: from the text alone a default-graph line ending in an IRI object
+    looks like a named-graph line."""
+    groups: dict[str, list[bytes]] = {}
+    if named_only:
+        for ln in lines:
+            name = ln.rsplit(b" ", 2)[1].decode("utf-8")
+            group = groups.get(name)
+            if group is None:
+                group = groups[name] = []
+            group.append(ln)
+    else:
+
+        for ln, q in zip(lines, _parsed(lines), strict=True):
+            groups.setdefault(str(q.graph_name), []).append(ln)
+    return [ln for name in sorted(groups) for ln in groups[name]]
+
+
+def _parsed(lines: list[bytes], batch: int = 100_000):
+    """The quads of N-Quads lines, parsed a batch at a time (never one joined copy of all
+    the text; blank node labels are kept, so they mean the same node across batches)."""
     import pyoxigraph as ox
 
-    names: dict[str, str] = {}
-    keys = [names.setdefault(n, n) for n in (str(q.graph_name) for q in ox.parse(
-        b"\n".join(lines), format=ox.RdfFormat.N_QUADS))]
-    return [lines[i] for i in sorted(range(len(lines)), key=keys.__getitem__)]
+    for start in range(0, len(lines), batch):
+        yield from ox.parse(b"\n".join(lines[start:start + batch]),
+                            format=ox.RdfFormat.N_QUADS)
 
 
 def _sorted_header(data: bytes) -> bytes:
     """Oxigraph writes the @prefix lines in hash order; sort them (they hold no literal
     text, so this cannot change data), then a blank line before the triples."""
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join([*sorted(lines[:n]), b"", *lines[n:]])
+    end = 0
+    while data.startswith(b"@prefix ", end):
+        end = data.find(b"\n", end) + 1 or len(data)
+    header = data[:end].split(b"\n")[:-1]
+    return b"\n".join([*sorted(header), b""]) + b"\n" + data[end:]
 
 
 def file_mode() -> int:

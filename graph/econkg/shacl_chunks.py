@@ -293,11 +293,13 @@ def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int =
         failing.extend([bad] if bad else [])
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        # at most `workers` pieces are held at once beyond the one being cut
+        # a few pieces cut ahead (a piece's text is small; rudof's memory comes with
+        # reading it), so that a worker finds its next piece ready while the caller's
+        # thread holds the GIL
         pending = []
         for piece in pieces(ntriples, steps, size, predicates):
             pending.append(pool.submit(one, piece))
-            if len(pending) >= workers:
+            if len(pending) >= 2 * workers:
                 collect(pending.pop(0))
         for future in pending:
             collect(future)
