@@ -434,6 +434,29 @@ def test_query_command_reads_the_store_without_rdflib(built, tmp_path):
            "000_9e5f7cb7cd004f31.txt,5,27.3亿美元" in res.stdout.splitlines()
 
 
+def test_the_console_command_flushes_its_output_and_keeps_its_exit_code(built, tmp_path):
+    """`python -m econkg` leaves by os._exit after flushing: every row reaches a pipe,
+    an error exits 1 with its message, and a reader that leaves early is not an error."""
+    from conftest import SEEDS
+    from econkg.pipeline import write_build
+
+    write_build(built, tmp_path / "b", SEEDS)
+    cmd = [sys.executable, "-m", "econkg", "--seeds", str(SEEDS), "--build-dir",
+           str(tmp_path / "b")]
+    whole = subprocess.run([*cmd, "export", "--format", "nt"], capture_output=True)
+    assert whole.returncode == 0, whole.stderr
+    assert whole.stdout.endswith(b" .\n") and whole.stdout.count(b"\n") > 20_000
+    bad = subprocess.run([*cmd, "query", "no-such-question"], capture_output=True, text=True)
+    assert bad.returncode != 0 and "no-such-question" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    early = subprocess.Popen([*cmd, "export", "--format", "nt"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    assert early.stdout.read(100)
+    early.stdout.close()  # the reader leaves (`| head`)
+    assert early.wait(timeout=60) == 0
+    assert b"Traceback" not in early.stderr.read()
+
+
 def test_help_lists_every_command():
     """The Commands section of --help names exactly the commands the CLI has."""
     from econkg.cli import COMMANDS
@@ -552,8 +575,8 @@ def test_shacl_judges_the_lines_the_store_holds(monkeypatch):
     started = []
     real = pipeline.start_shapes_check
 
-    def spy(quads, lines, verdicts=None):
-        verdict = real(quads, lines, verdicts)
+    def spy(quads, lines, verdicts=None, session=None):
+        verdict = real(quads, lines, verdicts, session)
         started.append(verdict.ntriples)
         return verdict
 

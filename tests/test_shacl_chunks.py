@@ -174,6 +174,25 @@ def test_pieces_of_nothing_and_of_unsorted_lines():
         list(pieces(f"{a} {T} {b} .\n{b} {T} {a} .\n{a} {SUB} {b} .\n".encode(), 1, 10))
 
 
+def test_a_rudof_session_checks_many_graphs_each_on_its_own():
+    """A session keeps the shapes and rolls each graph back after its check: a graph
+    checked after a broken one is judged alone."""
+    from econkg.pipeline import warm_rudof
+    from econkg.validate import RudofSession
+
+    shapes = (ontology_dir() / "shapes.ttl").read_text(encoding="utf-8")
+    session = RudofSession(shapes)
+    cite = "<https://w3id.org/econkg/id/c1>"
+    broken = _nt((cite, T, "<https://w3id.org/econkg/ontology#Citation>"))
+    ok, found = session.check(broken)
+    assert ok is False and {v.focus for v in found} == {cite[1:-1]}
+    assert session.check(_nt((f"<{EX}a>", f"<{EX}p>", f"<{EX}b>"))) == (True, [])
+    assert session.check(broken)[0] is False
+    wait = warm_rudof()
+    first = wait()
+    assert isinstance(first, RudofSession) and wait() is None  # handed out once
+
+
 def test_focus_names_are_rudofs():
     from rdflib import BNode, URIRef
 

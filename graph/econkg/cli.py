@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -120,3 +121,29 @@ def main(ctx: click.Context, seeds: Path | None, build_dir: Path) -> None:
       econkg serve                      # a SPARQL endpoint on 127.0.0.1:7878
     """
     ctx.obj = Context(seeds, build_dir)
+
+
+def entry() -> None:
+    """The console command: click's `main`, then a prompt exit. A command has written,
+    flushed and closed everything it makes (releases are fsynced, stores closed) by the
+    time it returns; what is left is the interpreter freeing every object one by one,
+    about a tenth of a second after a build, so the process leaves without that
+    (os._exit), once standard output and error are flushed."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):  # sys.exit(None) is success, sys.exit("text") failure
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader left (`econkg query … | head`): not an error
+            pass
+        except (OSError, ValueError):  # output that could not be written (a full disk)
+            code = code or 1
+    os._exit(code)
+

@@ -174,6 +174,7 @@ def build(seeds_dir: Path, *, check_shapes: bool = True,
 
     seconds: dict[str, float] = {}
     t = time.perf_counter()
+    session = warm_rudof() if check_shapes else None  # while the seeds are read
     before = fingerprint(seeds_dir)
     progress("reading seed tables")
     seeds = load_seeds(Path(seeds_dir))
@@ -189,7 +190,7 @@ def build(seeds_dir: Path, *, check_shapes: bool = True,
     sink_lines = nquads.splitlines() if check_shapes else []
     if check_shapes:  # in a thread from here on, on the sink's lines
         progress("validating against SHACL shapes")
-        verdict = start_shapes_check(quads, sink_lines, verdicts)
+        verdict = start_shapes_check(quads, sink_lines, verdicts, session)
     store = OxigraphStore()
     store.store.load(nquads, format=store._ox.RdfFormat.N_QUADS)
     del nquads
@@ -201,7 +202,7 @@ def build(seeds_dir: Path, *, check_shapes: bool = True,
         # writes decimals as Oxigraph does; other types it leaves to rdflib): validate
         # exactly what the store holds, so a verdict is always about the published triples
         # (the first test is the cheap one: the same lines make the same union graph)
-        verdict = start_shapes_check(quads, lines, verdicts)
+        verdict = start_shapes_check(quads, lines, verdicts, session)
     del sink_lines
     warnings = check_consistency(seeds)
     if fingerprint(seeds_dir) != before:
@@ -232,8 +233,37 @@ def shacl_key(ntriples: bytes, shapes: bytes) -> str:
 RUDOF_MAX_QUADS = 150_000
 
 
-def start_shapes_check(quads: QuadSink, lines: list[bytes],
-                       verdicts: Path | None = None) -> ShapesVerdict:
+def warm_rudof() -> Callable[[], Any]:
+    """Start a rudof session with the shapes in a thread (rudof's first read of data costs
+    about 0.13 s, whatever the size); the function returned waits for it and hands it
+    out once (a session serves one thread), and gives None after that or when it could
+    not be made (the check then makes its own, and reports any error)."""
+    import threading
+
+    made: list = []
+
+    def make() -> None:
+        from .validate import rudof_session
+
+        with contextlib.suppress(Exception):
+            made.append(rudof_session((ontology_dir() / SHAPES_FILE).read_text(
+                encoding="utf-8")))
+
+    thread = threading.Thread(target=make, name="rudof", daemon=True)
+    thread.start()
+
+    def wait() -> Any:
+        thread.join()
+        try:
+            return made.pop()  # atomic: two callers never get the same session
+        except IndexError:
+            return None
+
+    return wait
+
+
+def start_shapes_check(quads: QuadSink, lines: list[bytes], verdicts: Path | None = None,
+                       session: Callable[[], Any] | None = None) -> ShapesVerdict:
     """SHACL over the union graph, ontology included (so subclass targets resolve). A
     verdict of "conforms" that the current release of `verdicts` reached on exactly the
     same triples, shapes and engines is reused at once; otherwise the shapes are checked
@@ -249,7 +279,8 @@ def start_shapes_check(quads: QuadSink, lines: list[bytes],
         if seen.get("key") == key and seen.get("conforms") is True:
             return ShapesVerdict(done=([], {**seen, "reused": True}), ntriples=ntriples)
     count = len(lines)  # the thread holds the union graph, not the lines it came from
-    return ShapesVerdict(lambda: _decide(quads, count, ntriples, shapes, key, shape_graph),
+    return ShapesVerdict(lambda: _decide(quads, count, ntriples, shapes, key, shape_graph,
+                                         session() if session else None),
                          ntriples=ntriples)
 
 
@@ -269,22 +300,23 @@ def check_shapes_of(quads: QuadSink, lines: list[bytes], *, ntriples: bytes | No
 
 
 def _decide(quads: QuadSink, count: int, ntriples: bytes, shapes: bytes, key: str,
-            shape_graph) -> tuple[list[Violation], dict[str, Any]]:
+            shape_graph, session=None) -> tuple[list[Violation], dict[str, Any]]:
     from .validate import conforms, validate
 
     if count <= RUDOF_MAX_QUADS:
-        verdict = conforms(ntriples, shapes.decode("utf-8"))
+        verdict = session.check(ntriples) if session is not None \
+            else conforms(ntriples, shapes.decode("utf-8"))
         if verdict is not None and verdict[0]:
             return [], {"key": key, "conforms": True, "engine": "rudof"}
         violations = validate(quads.union_graph(), shape_graph)
         if not violations and verdict is not None:
             violations = verdict[1]
         return violations, {"key": key, "conforms": not violations, "engine": "pyshacl"}
-    return _check_in_pieces(quads, ntriples, shapes, key, shape_graph)
+    return _check_in_pieces(quads, ntriples, shapes, key, shape_graph, session)
 
 
 def _check_in_pieces(quads: QuadSink, ntriples: bytes, shapes: bytes, key: str,
-                     shape_graph) -> tuple[list[Violation], dict[str, Any]]:
+                     shape_graph, session=None) -> tuple[list[Violation], dict[str, Any]]:
     """A graph too large for rudof in one go: in pieces that give the whole graph's
     verdict (shacl_chunks.py), pySHACL writing the report of the pieces that fail; whole,
     by pySHACL, when the shapes can look arbitrarily far."""
@@ -300,7 +332,8 @@ def _check_in_pieces(quads: QuadSink, ntriples: bytes, shapes: bytes, key: str,
         violations = validate(quads.union_graph(), shape_graph)
         return violations, {"key": key, "conforms": not violations, "engine": "pyshacl"}
     ok, found, failing = validate_in_pieces(ntriples, shapes.decode("utf-8"), steps,
-                                            predicates=read_predicates(shape_graph))
+                                            predicates=read_predicates(shape_graph),
+                                            session=session)
     if ok:
         return [], {"key": key, "conforms": True, "engine": "rudof, in pieces"}
     violations: list[Violation] = []

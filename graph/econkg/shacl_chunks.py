@@ -270,18 +270,30 @@ def focus_name(node: Node) -> str:
 
 
 def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int = 16_000,
-                       workers: int = 2, predicates: set[bytes] | None = None):
+                       workers: int = 2, predicates: set[bytes] | None = None,
+                       session=None):
     """rudof over each piece (two at a time: rudof releases the GIL): (conforms, the
-    owned focus nodes' violations, the pieces that have any)."""
+    owned focus nodes' violations, the pieces that have any). Each worker keeps one rudof
+    session for all its pieces (`session`, when given, is the first of them)."""
+    import queue
     from concurrent.futures import ThreadPoolExecutor
 
-    from .validate import conforms
+    from .validate import RudofSession
+
+    sessions: queue.SimpleQueue = queue.SimpleQueue()
+    if session is not None:
+        sessions.put(session)
 
     def one(piece: tuple[set[str], bytes]):
         owned, data = piece
-        verdict = conforms(data, shapes_ttl)
-        if verdict is None:
-            raise RuntimeError("pyrudof is not installed")
+        try:
+            mine = sessions.get_nowait()
+        except queue.Empty:
+            mine = RudofSession(shapes_ttl)
+        try:
+            verdict = mine.check(data)
+        finally:
+            sessions.put(mine)
         kept = [v for v in verdict[1] if v.focus in owned]
         return kept, (owned, data) if kept else None
 
