@@ -191,12 +191,18 @@ def pieces(ntriples: bytes, steps: int, size: int,
 
     What is indexed is small beside the graph: where each line starts, and each subject's
     run of lines; lines are cut from `ntriples` when a piece is written."""
+    from array import array
+
     import numpy as np
 
     if ntriples[-1:] not in (b"", b"\n"):
         ntriples += b"\n"
-    ends = (np.flatnonzero(np.frombuffer(ntriples, dtype=np.uint8) == 10) + 1).tolist()
-    starts = [0, *ends[:-1]] if ends else []
+    found = np.flatnonzero(np.frombuffer(ntriples, dtype=np.uint8) == 10) + 1
+    ends = array("q", found.astype(np.int64).tobytes())  # 8 bytes a line, not a list
+    starts = array("q", [0])
+    starts.frombytes(found[:-1].astype(np.int64).tobytes())
+    if not ends:
+        starts = array("q")
     subjects: list[bytes] = []  # in line order
     runs: dict[bytes, tuple[int, int]] = {}  # subject: its first line, the one after
     shared: list[int] = []  # every subClassOf line, in every piece
@@ -269,7 +275,7 @@ def focus_name(node: Node) -> str:
     return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
-def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int = 16_000,
+def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int = 4_000,
                        workers: int = 2, predicates: set[bytes] | None = None,
                        session=None):
     """rudof over each piece (two at a time: rudof releases the GIL): (conforms, the
