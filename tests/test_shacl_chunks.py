@@ -193,6 +193,24 @@ def test_a_rudof_session_checks_many_graphs_each_on_its_own():
     assert isinstance(first, RudofSession) and wait() is None  # handed out once
 
 
+def test_a_session_made_with_other_shapes_is_not_used(built):
+    """A session warmed before the shapes file changed never judges the build: the
+    pieces and the whole-graph check make their own."""
+    from econkg import pipeline
+    from econkg.validate import RudofSession
+
+    stale = RudofSession(PREFIXES + "ex:S a sh:NodeShape .")  # no targets: all conforms
+    shapes = (ontology_dir() / "shapes.ttl").read_text(encoding="utf-8")
+    cite = "<https://w3id.org/econkg/id/c1>"
+    broken = _nt((cite, T, "<https://w3id.org/econkg/ontology#Citation>"))
+    ok, found, _ = validate_in_pieces(broken, shapes, 1, session=stale)
+    assert ok is False and {v.focus for v in found} == {cite[1:-1]}
+    # (pySHACL, judging the seeds the quads hold, finds nothing; rudof's findings stand)
+    violations, report = pipeline._decide(built.quads, 1, broken, shapes.encode(), "k",
+                                          load_shapes(), stale)
+    assert report["conforms"] is False and {v.focus for v in violations} == {cite[1:-1]}
+
+
 def test_focus_names_are_rudofs():
     from rdflib import BNode, URIRef
 

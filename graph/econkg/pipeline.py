@@ -302,7 +302,6 @@ def check_shapes_of(quads: QuadSink, lines: list[bytes], *, ntriples: bytes | No
     violations, pySHACL validates and writes the report (see validate.py). If the engines
     disagree the build is refused with rudof's findings: a rule one real engine says is
     broken is not waved through."""
-
     shapes = shapes if shapes is not None else (ontology_dir() / SHAPES_FILE).read_bytes()
     ntriples = ntriples if ntriples is not None else union_ntriples(lines)
     key = key or shacl_key(ntriples, shapes)
@@ -314,6 +313,8 @@ def _decide(quads: QuadSink, count: int, ntriples: bytes, shapes: bytes, key: st
             shape_graph, session=None) -> tuple[list[Violation], dict[str, Any]]:
     from .validate import conforms, validate
 
+    if session is not None and session.shapes != shapes.decode("utf-8"):
+        session = None  # made before the shapes file changed: the build will be refused
     if count <= RUDOF_MAX_QUADS:
         verdict = session.check(ntriples) if session is not None \
             else conforms(ntriples, shapes.decode("utf-8"))

@@ -287,7 +287,7 @@ def validate_in_pieces(ntriples: bytes, shapes_ttl: str, steps: int, size: int =
     from .validate import RudofSession
 
     sessions: queue.SimpleQueue = queue.SimpleQueue()
-    if session is not None:
+    if session is not None and session.shapes == shapes_ttl:
         sessions.put(session)
 
     def one(piece: tuple[set[str], bytes]):

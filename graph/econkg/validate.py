@@ -116,6 +116,7 @@ class RudofSession:
         self._strict = pyrudof.ReaderMode.Strict
         self._rudof.read_data(_BASE, format=self._format, reader_mode=self._strict)
         self._rudof.read_shacl(shapes_ttl, reader_mode=self._strict)
+        self.shapes = shapes_ttl  # what it checks against
 
     def check(self, ntriples: bytes) -> tuple[bool, list[Violation]]:
         self._rudof.begin_staging()
