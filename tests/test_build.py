@@ -372,6 +372,41 @@ def test_a_build_that_breaks_a_shape_publishes_nothing(seed_copy, tmp_path, monk
     assert [d.name for d in (out / "releases").iterdir()] == [before.name]  # no staging
 
 
+def test_a_release_being_read_is_kept_until_its_reader_lets_go(tmp_path):
+    """Writers keep the two newest releases; an older one a reader still holds (a long
+    `econkg serve`) stays until it is let go, and the next writer removes it then."""
+    from econkg.pipeline import hold_release, publish
+
+    root = tmp_path / "b"
+
+    def fill(staging: Path) -> dict:
+        (staging / "data").write_text("x", encoding="utf-8")
+        return {}
+
+    first = publish(root, fill)
+    legacy = publish(root, fill)
+    (legacy / ".readers").unlink()  # as releases were before readers held them
+    hold = hold_release(first)
+    assert hold is not None and hold_release(legacy) is None
+    for _ in range(3):
+        newest = publish(root, fill)
+    kept = sorted(d.name for d in (root / "releases").iterdir())
+    assert first.name in kept and legacy.name not in kept and len(kept) == 3
+    assert newest.name in kept and (root / "current").resolve() == newest
+    hold.close()
+    publish(root, fill)
+    assert not first.exists() and len(list((root / "releases").iterdir())) == 2
+
+
+def test_commands_hold_the_release_they_read(built, tmp_path):
+    from conftest import SEEDS
+    from econkg.pipeline import open_store, write_build
+
+    write_build(built, tmp_path / "b", SEEDS)
+    store = open_store(tmp_path / "b", SEEDS)
+    assert store.hold is not None and not store.hold.closed
+
+
 def test_a_malformed_shapes_file_is_named(seed_copy, tmp_path, monkeypatch):
     _ontology_copy(tmp_path, monkeypatch, '\n<urn:x> a sh:NodeShape ; sh:name "open .\n')
     res = CliRunner().invoke(main, ["--seeds", str(seed_copy), "--build-dir",

@@ -49,6 +49,7 @@ STORE_DIR = "store"
 CURRENT = "current"
 RELEASES = "releases"
 KEEP_RELEASES = 2  # the current one and the one before (a reader may still hold it open)
+READERS = ".readers"  # in each release: readers lock it shared, its remover exclusively
 
 
 class ShapesVerdict:
@@ -419,6 +420,7 @@ def publish(root: Path, fill: Callable[[Path], dict[str, Any]]) -> Path:
     staging = releases / f".staging-{os.getpid()}-{time.time_ns()}"
     staging.mkdir()
     try:
+        (staging / READERS).touch()
         manifest = fill(staging)
         _write_manifest(staging / MANIFEST_FILE, manifest)
         _fsync_tree(staging)
@@ -489,11 +491,40 @@ def _alive(pid: int) -> bool:
 
 
 def _remove_old_releases(releases: Path, keep: Path) -> None:
+    """Remove all but the newest releases, except one a reader holds (`hold_release`):
+    a long-running reader (`econkg serve`) keeps its release until it lets go, and a
+    later writer removes it then."""
     done = sorted((d for d in releases.iterdir() if not d.name.startswith(".")),
                   key=lambda d: d.name)
     for d in done[:-KEEP_RELEASES]:
-        if d != keep:
+        if d == keep:
+            continue
+        if not (d / READERS).is_file():  # a release made before readers held them
             shutil.rmtree(d, ignore_errors=True)
+            continue
+        with open(d / READERS, "rb") as fh:  # (writers hold the writer lock: no race)
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # being read
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def hold_release(release: Path):
+    """A shared lock on a release, so that no writer removes it while it is read: the
+    open file returned holds it until it is closed (or the process ends); None when the
+    release is being removed, or predates this lock (then it is read unheld). The file
+    is opened read-only, so a reader needs no write access to the build folder."""
+    try:
+        fh = open(Path(release) / READERS, "rb")  # noqa: SIM115 (outlives this call)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        return None
+    return fh
 
 
 # --- writing a build -----------------------------------------------------------------------
@@ -588,7 +619,9 @@ def open_store(out_dir: Path, seeds_dir: Path,
 
     release = fresh_release(out_dir, seeds_dir, note)
     if release is not None:
+        hold = hold_release(release)  # before opening: the release stays while it is read
         store = OxigraphStore.open(release / STORE_DIR)
+        store.hold = hold  # (let go when the store is)
         manifest = read_manifest(release)
         sizes = manifest.get("graph_sizes", {})
         sizes.update({d["graph"]: d["triples"] for d in manifest.get("datasets", [])})
@@ -613,10 +646,13 @@ def load_dataset(out_dir: Path, seeds_dir: Path,
 
     from .store import OxigraphStore
 
+    hold = hold_release(release)  # (closed when this returns)
     store = OxigraphStore.open(release / STORE_DIR).store
     ds = Dataset()
     bind_prefixes(ds)
     for name in read_manifest(release).get("graphs", []):
         data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
         ds.graph(URIRef(name)).parse(data=data, format="nt")
+    if hold is not None:
+        hold.close()
     return ds

@@ -121,6 +121,7 @@ class OxigraphStore:
         self._ox = pyoxigraph
         self.path = Path(path) if path else None
         self.sizes: dict[str, int] | None = None
+        self.hold = None  # what keeps a published release from removal while this is open
         if path is None:
             self.store = pyoxigraph.Store()
         elif read_only:
