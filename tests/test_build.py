@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -490,6 +491,31 @@ def test_the_console_command_flushes_its_output_and_keeps_its_exit_code(built, t
     early.stdout.close()  # the reader leaves (`| head`)
     assert early.wait(timeout=60) == 0
     assert b"Traceback" not in early.stderr.read()
+
+
+def test_the_prompt_exit_waits_when_threads_or_workers_still_run():
+    import multiprocessing
+    import threading
+
+    from econkg.cli import _still_running
+
+    assert not _still_running()
+    gate = threading.Event()
+    thread = threading.Thread(target=gate.wait)
+    thread.start()
+    assert _still_running()
+    gate.set()
+    thread.join()
+    assert not _still_running()
+    child = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(30,),
+                                                          daemon=True)
+    child.start()
+    try:
+        assert _still_running()
+    finally:
+        child.kill()
+        child.join()
+    assert not _still_running()
 
 
 def test_help_lists_every_command():

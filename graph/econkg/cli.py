@@ -145,5 +145,19 @@ def entry() -> None:
             pass
         except (OSError, ValueError):  # output that could not be written (a full disk)
             code = code or 1
+    if _still_running():
+        sys.exit(code)  # the interpreter's own exit waits for them (or ends its workers)
     os._exit(code)
+
+
+def _still_running() -> bool:
+    """Whether a thread that is not a daemon, or a child process, is still alive: then
+    the normal exit is taken, which joins the one and ends or joins the other."""
+    import threading
+
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
+           if t is not threading.main_thread()):
+        return True
+    mp = sys.modules.get("multiprocessing")
+    return bool(mp is not None and mp.active_children())
 
