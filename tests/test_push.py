@@ -207,6 +207,28 @@ def test_virtuoso_push_with_credentials_from_the_environment(tmp_path, seed_copy
         stop(server)
 
 
+def test_a_virtuoso_transaction_over_its_log_limit_is_named_with_the_setting(tmp_path,
+                                                                            seed_copy):
+    """Virtuoso refuses a transaction whose log grows past TransactionAfterImageLimit
+    (SR325, answered as an HTML page): the push says so in one readable line, names the
+    setting and what to change, exits 1 and can be resumed once the limit is raised."""
+    server = start_virtuoso(tmp_path / "vt", after_image=100_000)  # 50 MB by default
+    try:
+        env = {"ECONKG_TEST_PW": server.password}
+        args = ("--user", server.user, "--password-env", "ECONKG_TEST_PW", "--chunk-size",
+                "1000")
+        res = _push(seed_copy, tmp_path / "b", server.query, *args, env=env)
+        assert res.exit_code == 1
+        assert "SR325: Transaction aborted" in res.output
+        assert "TransactionAfterImageLimit ([Parameters] in virtuoso.ini) is too small for " \
+               "a chunk of 1,000 triples: raise it, or push with a smaller --chunk-size" \
+               in res.output
+        assert "run the same command again to resume" in res.output
+        assert "<h3>" not in res.output and "<xmp>" not in res.output
+    finally:
+        stop(server)
+
+
 def _a_cut_answer_is_an_error(server):
     from econkg.queries import run_named
     from econkg.store import QueryError, RemoteStore

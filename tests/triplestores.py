@@ -88,6 +88,7 @@ CaseMode                 = 2
 DirsAllowed              = ., {d}
 NumberOfBuffers          = 20000
 MaxDirtyBuffers          = 15000
+TransactionAfterImageLimit = {after_image}
 [HTTPServer]
 ServerPort               = 127.0.0.1:{http}
 ServerRoot               = {d}
@@ -99,7 +100,8 @@ MaxQueryExecutionTime    = 120
 """
 
 
-def start_virtuoso(folder: Path, max_rows: int = 1_000_000) -> Server:
+def start_virtuoso(folder: Path, max_rows: int = 1_000_000,
+                   after_image: int = 50_000_000) -> Server:
     exe = shutil.which("virtuoso-t")
     if not exe:
         pytest.fail("Virtuoso is not installed: sh .ci/install-services.sh "
@@ -107,8 +109,8 @@ def start_virtuoso(folder: Path, max_rows: int = 1_000_000) -> Server:
     http = free_port()
     folder.mkdir(parents=True, exist_ok=True)
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(d=folder, sql=free_port(), http=http, max_rows=max_rows),
-                   encoding="utf-8")
+    ini.write_text(VIRTUOSO_INI.format(d=folder, sql=free_port(), http=http, max_rows=max_rows,
+                                       after_image=after_image), encoding="utf-8")
     log = folder / "stdout.log"
     proc = subprocess.Popen([exe, "-f", "-c", str(ini)], cwd=folder, stdout=log.open("wb"),
                             stderr=subprocess.STDOUT)

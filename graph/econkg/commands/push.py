@@ -97,9 +97,13 @@ def push(obj: Context, endpoint: str, graph_store: str | None, update_url: str |
                     by_iri[a.graph].close()
     except PushError as exc:
         hint = ""
-        if "SR325" in str(exc):  # Virtuoso: the MOVE's transaction outgrew its log limit
+        if "SR325" in str(exc):  # Virtuoso: a transaction outgrew its log limit
+            what = ("this graph's MOVE: raise it, or push with --in-place"
+                    if exc.url is not None and exc.url == urls.update else
+                    f"a chunk of {chunk_size:,} triples: raise it, or push with a smaller "
+                    "--chunk-size")
             hint = ("\nVirtuoso's TransactionAfterImageLimit ([Parameters] in virtuoso.ini) "
-                    "is too small for this graph's MOVE: raise it, or push with --in-place")
+                    f"is too small for {what}")
         raise click.ClickException(f"{exc}{hint}\nrun the same command again to resume"
                                    ) from None
     click.echo(f"pushed {len(todo)} graph(s), {total:,} triples, to {host}", err=True)

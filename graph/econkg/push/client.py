@@ -19,7 +19,12 @@ from dataclasses import dataclass
 
 
 class PushError(RuntimeError):
-    """A remote store refused or could not be reached; the message names the URL."""
+    """A remote store refused or could not be reached; the message names the URL.
+    `url` is the URL of the request the store refused (None when none was made)."""
+
+    def __init__(self, message: str, url: str | None = None):
+        super().__init__(message)
+        self.url = url
 
 
 @dataclass(frozen=True)
@@ -181,15 +186,36 @@ class Client:
             headers["Accept"] = accept
         resp = self._request(method, url, body, headers)
         if resp.status_code >= 400:
-            detail = resp.text.strip()[:300]
+            detail = _readable(resp.text, resp.headers.get("Content-Type", ""))[:300]
             hint = " (check --user and --password-env)" if resp.status_code in (401, 403) else ""
             raise PushError(f"{method} {_public(url)} answered {resp.status_code} "
-                            f"{resp.reason}{hint}" + (f": {detail}" if detail else ""))
+                            f"{resp.reason}{hint}" + (f": {detail}" if detail else ""), url)
         return resp.content
 
 
 # Any graph will do to fetch the challenge: GET of a graph that is not there is harmless.
 MANIFEST_PROBE = "https://w3id.org/econkg/graph/push-manifest"
+
+
+def _readable(text: str, content_type: str) -> str:
+    """A store's error page as one line of its text (Virtuoso answers errors as HTML, with
+    the message, e.g. `SR325: …`, inside it); other answers as they are, whitespace
+    collapsed."""
+    if "html" in content_type.lower() or text.lstrip().lower().startswith(("<!doctype",
+                                                                          "<html")):
+        from html.parser import HTMLParser
+
+        parts: list[str] = []
+
+        class Text(HTMLParser):
+            def handle_data(self, data: str) -> None:
+                parts.append(data)
+
+        reader = Text()
+        reader.feed(text)
+        reader.close()
+        text = " ".join(parts)
+    return " ".join(text.split())
 
 
 def _public(url: str) -> str:
