@@ -4,9 +4,11 @@ rudof holds about 7 kB per triple while it validates, so a million-quad graph do
 in one go, and pySHACL takes a quarter of an hour over it. A focus node's verdict depends
 only on the triples its shapes can reach: its own, those of the nodes its paths lead to,
 and the class hierarchy (`rdfs:subClassOf`). `reach(shapes)` reads from the shapes how many
-steps from a focus node that is; `pieces` then cuts the union graph by subject, gives each
-piece every triple of its own subjects (its *owned* focus nodes), the triples of every node
-within that many steps, and every subClassOf triple. A piece is validated on its own, and
+steps from a focus node that is, and `read_predicates` what they read out there; `pieces`
+then cuts the union graph by subject, gives each piece every triple of its own subjects
+(its *owned* focus nodes), those triples of every node within that many steps, and every
+subClassOf triple. A piece is validated on its own (each worker keeps one rudof session for
+all its pieces, as rudof's start-up costs more than a small piece's check), and
 only its owned focus nodes' results are kept: each of those saw all it can see in the
 whole graph, so the union of the kept results is the whole graph's answer (tests hold the
 two to the same results on every shape case and on the seeds).
