@@ -85,7 +85,6 @@ def _by_graph(lines: list[bytes], named_only: bool = False) -> list[bytes]:
                 group = groups[name] = []
             group.append(ln)
     else:
-
         for ln, q in zip(lines, _parsed(lines), strict=True):
             groups.setdefault(str(q.graph_name), []).append(ln)
     return [ln for name in sorted(groups) for ln in groups[name]]

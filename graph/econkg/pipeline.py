@@ -646,13 +646,15 @@ def load_dataset(out_dir: Path, seeds_dir: Path,
 
     from .store import OxigraphStore
 
-    hold = hold_release(release)  # (closed when this returns)
-    store = OxigraphStore.open(release / STORE_DIR).store
-    ds = Dataset()
-    bind_prefixes(ds)
-    for name in read_manifest(release).get("graphs", []):
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
-        ds.graph(URIRef(name)).parse(data=data, format="nt")
-    if hold is not None:
-        hold.close()
+    hold = hold_release(release)
+    try:
+        store = OxigraphStore.open(release / STORE_DIR).store
+        ds = Dataset()
+        bind_prefixes(ds)
+        for name in read_manifest(release).get("graphs", []):
+            data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+            ds.graph(URIRef(name)).parse(data=data, format="nt")
+    finally:
+        if hold is not None:
+            hold.close()
     return ds

@@ -199,12 +199,10 @@ def pieces(ntriples: bytes, steps: int, size: int,
 
     if ntriples[-1:] not in (b"", b"\n"):
         ntriples += b"\n"
-    found = np.flatnonzero(np.frombuffer(ntriples, dtype=np.uint8) == 10) + 1
-    ends = array("q", found.astype(np.int64).tobytes())  # 8 bytes a line, not a list
-    starts = array("q", [0])
-    starts.frombytes(found[:-1].astype(np.int64).tobytes())
-    if not ends:
-        starts = array("q")
+    # where each line starts and ends: 8 bytes a line, not a list of a million objects
+    bounds = np.concatenate(([0], np.flatnonzero(
+        np.frombuffer(ntriples, dtype=np.uint8) == 10) + 1)).astype(np.int64)
+    starts, ends = array("q", bounds[:-1].tobytes()), array("q", bounds[1:].tobytes())
     subjects: list[bytes] = []  # in line order
     runs: dict[bytes, tuple[int, int]] = {}  # subject: its first line, the one after
     shared: list[int] = []  # every subClassOf line, in every piece
